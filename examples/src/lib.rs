@@ -1,0 +1,1 @@
+//! Runnable programs using the kash-api SDK live in `src/bin/`.

@@ -1,0 +1,464 @@
+//! [`KashClient`], its builder, and the single send path every request goes through.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use tracing::Instrument;
+
+use crate::credentials::{ApiKey, Credentials, ShopId};
+use crate::error::{KashError, Result, TransportKind};
+use crate::request::{Endpoint, Method, Params, RawResponse, Scrubber};
+
+/// The documented base URL of the POS API.
+pub const DEFAULT_BASE_URL: &str = "https://caisse.enregistreuse.fr";
+/// Total time allowed for one attempt (connect, send, answer).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Time allowed to establish the connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest answer read (a year of orders is well below this).
+const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+
+/// How reads are retried after a connection failure, a timeout, a 429 or a 5xx answer.
+/// Writes are never retried: the POS has no idempotency key, and a repeated sale is a second
+/// sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 disables retrying).
+    pub max_retries: u32,
+    /// Delay before the first retry; doubled for each further one.
+    pub initial_backoff: Duration,
+    /// Upper bound of one delay, including a server's `Retry-After`.
+    pub max_backoff: Duration,
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub const fn none() -> Self {
+        Self {
+            max_retries: 0,
+            initial_backoff: Duration::ZERO,
+            max_backoff: Duration::ZERO,
+        }
+    }
+
+    fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        let exp = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(retry));
+        retry_after.unwrap_or(exp).min(self.max_backoff)
+    }
+}
+
+impl Default for RetryPolicy {
+    /// Two retries, 200 ms then 400 ms, at most 2 s each.
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Async client for the POS API. Cheap to clone (an `Arc` inside); share one per shop.
+///
+/// Build one with [`KashClient::builder`]. Every endpoint has a one-line method, grouped by
+/// resource module ([`crate::products`], [`crate::orders`], [`crate::sales`], …); any request
+/// type can also be sent with [`KashClient::send`].
+#[derive(Clone)]
+pub struct KashClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    credentials: Credentials,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for KashClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KashClient")
+            .field("base_url", &self.inner.base_url)
+            .field("credentials", &self.inner.credentials)
+            .field("retry", &self.inner.retry)
+            .finish()
+    }
+}
+
+/// Builder for [`KashClient`].
+pub struct KashClientBuilder {
+    credentials: Result<Credentials>,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for KashClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KashClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl KashClient {
+    /// Starts a client for one shop, with the defaults: base URL
+    /// [`DEFAULT_BASE_URL`], 30 s timeout, 10 s connect timeout, [`RetryPolicy::default`].
+    pub fn builder(shop_id: impl Into<String>, api_key: impl Into<String>) -> KashClientBuilder {
+        let credentials = ShopId::new(shop_id).and_then(|shop_id| {
+            Ok(Credentials {
+                shop_id,
+                api_key: ApiKey::new(api_key)?,
+            })
+        });
+        Self::with_credentials(credentials)
+    }
+
+    /// A client from credentials already validated (e.g. from [`KashClient::login`]).
+    pub fn from_credentials(credentials: Credentials) -> KashClientBuilder {
+        Self::with_credentials(Ok(credentials))
+    }
+
+    fn with_credentials(credentials: Result<Credentials>) -> KashClientBuilder {
+        KashClientBuilder {
+            credentials,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: concat!("kash-api/", env!("CARGO_PKG_VERSION")).to_owned(),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The shop this client works for.
+    pub fn shop_id(&self) -> &ShopId {
+        &self.inner.credentials.shop_id
+    }
+
+    /// The base URL requests go to (without a trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends any request of this crate and decodes its answer.
+    ///
+    /// Reads are retried per the [`RetryPolicy`]; writes are sent once.
+    ///
+    /// # Errors
+    /// See [`KashError`]: `InvalidInput` before sending, `Transport`, `Api` or `Decode` after.
+    pub async fn send<E: Endpoint>(&self, request: &E) -> Result<E::Output> {
+        let spec = request.spec();
+        let params = request.params()?;
+        let mut retry = 0u32;
+        loop {
+            let span = tracing::debug_span!(
+                "kash_api.call",
+                script = spec.script,
+                attempt = retry + 1,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let outcome = self.attempt(request, &params).instrument(span).await;
+            match outcome {
+                Err(Attempt::Failed(err, retry_after))
+                    if spec.retryable && retry < self.inner.retry.max_retries =>
+                {
+                    let delay = self.inner.retry.delay(retry, retry_after);
+                    tracing::debug!(
+                        script = spec.script,
+                        error = %err,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying read"
+                    );
+                    tokio::time::sleep(delay).await;
+                    retry += 1;
+                }
+                Err(Attempt::Failed(err, _)) | Err(Attempt::Final(err)) => return Err(err),
+                Ok(response) => return request.decode(response),
+            }
+        }
+    }
+
+    /// One attempt: send, read the whole answer, classify the status.
+    async fn attempt<E: Endpoint>(
+        &self,
+        request: &E,
+        params: &Params,
+    ) -> std::result::Result<RawResponse, Attempt> {
+        let spec = request.spec();
+        let endpoint = spec.script;
+        let url = format!("{}/workers/{}", self.inner.base_url, endpoint);
+        let auth = self.inner.credentials.auth_pairs(spec.shop_id_name);
+        let mut pairs: Vec<(&str, &str)> = params.pairs().collect();
+        pairs.extend(auth.iter().map(|(k, v)| (*k, v.as_str())));
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter())
+            .finish();
+        let builder = match spec.method {
+            Method::Get => self.inner.http.get(format!("{url}?{encoded}")),
+            Method::Post => {
+                let body = encoded;
+                self.inner
+                    .http
+                    .post(&url)
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded; charset=UTF-8",
+                    )
+                    .body(body)
+            }
+        };
+        let started = Instant::now();
+        let result = builder.send().await;
+        let span = tracing::Span::current();
+        let response = match result {
+            Ok(r) => r,
+            Err(err) => {
+                let err = transport_error(endpoint, err);
+                tracing::debug!(latency_ms = elapsed_ms(started), error = %err, "call failed");
+                return Err(if err.is_retryable() {
+                    Attempt::Failed(err, None)
+                } else {
+                    Attempt::Final(err)
+                });
+            }
+        };
+        let status = response.status().as_u16();
+        span.record("status", status);
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = match read_body(response).await {
+            Ok(b) => b,
+            Err(kind) => {
+                let err = match kind {
+                    BodyError::Transport(source) => transport_error(endpoint, source),
+                    BodyError::TooLarge => KashError::Api {
+                        endpoint,
+                        status,
+                        explicit: false,
+                        message: format!(
+                            "the answer is larger than {} MiB; ask for a shorter range",
+                            MAX_BODY_BYTES / (1024 * 1024)
+                        ),
+                    },
+                };
+                tracing::debug!(latency_ms = elapsed_ms(started), error = %err, "call failed");
+                return Err(Attempt::Failed(err, None));
+            }
+        };
+        let latency = elapsed_ms(started);
+        span.record("latency_ms", latency);
+        tracing::debug!(
+            status,
+            latency_ms = latency,
+            bytes = body.len(),
+            "call done"
+        );
+        let scrubber = self.scrubber();
+        if !(200..300).contains(&status) {
+            let message = crate::decode::status_message(&body, &|s| (scrubber.0)(s));
+            let err = KashError::Api {
+                endpoint,
+                status,
+                explicit: (400..500).contains(&status),
+                message,
+            };
+            return Err(if err.is_retryable() {
+                Attempt::Failed(err, retry_after)
+            } else {
+                Attempt::Final(err)
+            });
+        }
+        Ok(RawResponse {
+            endpoint,
+            status,
+            content_type,
+            body,
+            scrub: scrubber,
+        })
+    }
+
+    fn scrubber(&self) -> Scrubber {
+        let credentials = self.inner.credentials.clone();
+        Scrubber(Arc::new(move |s: &str| credentials.scrub(s)))
+    }
+
+    /// `getAuthToken.php` — exchanges a back-office login and password for the shop's
+    /// credentials (used by the OAuth login page).
+    ///
+    /// # Errors
+    /// [`KashError::Api`] with `explicit: true` when the POS does not return both `SHOPID` and
+    /// `APIKEY` (wrong login or password); transport errors as usual. The password appears in
+    /// no error.
+    pub async fn login(
+        base_url: &str,
+        login: &str,
+        password: &secrecy::SecretString,
+    ) -> Result<Credentials> {
+        crate::auth::login(base_url, login, password).await
+    }
+}
+
+/// Why one attempt failed, and whether the loop may try again.
+enum Attempt {
+    /// Retryable if the endpoint is a read (with an optional server-requested delay).
+    Failed(KashError, Option<Duration>),
+    /// Not retryable.
+    Final(KashError),
+}
+
+enum BodyError {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+async fn read_body(mut response: reqwest::Response) -> std::result::Result<Bytes, BodyError> {
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if buf.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Classifies a reqwest error and strips its URL (which holds the key on GET requests).
+pub(crate) fn transport_error(endpoint: &'static str, err: reqwest::Error) -> KashError {
+    let kind = if err.is_connect() {
+        TransportKind::Connect
+    } else if err.is_timeout() {
+        TransportKind::Timeout
+    } else {
+        TransportKind::Interrupted
+    };
+    KashError::Transport {
+        endpoint,
+        kind,
+        source: Some(err.without_url()),
+    }
+}
+
+impl KashClientBuilder {
+    /// Where the POS API lives, e.g. `https://kash.click` (default
+    /// [`DEFAULT_BASE_URL`]). `/workers/<script>` is appended.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Total time for one attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time to establish a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default `kash-api/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// How reads are retried (default [`RetryPolicy::default`]; [`RetryPolicy::none`] to
+    /// disable).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`KashError::Config`] for an empty shop id or key, a base URL that is not `http(s)`,
+    /// has credentials, a query or a fragment, or a failing TLS setup.
+    pub fn build(self) -> Result<KashClient> {
+        let credentials = self.credentials?;
+        let base_url = normalize_base_url(&self.base_url)?;
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+            return Err(KashError::config("timeouts must be longer than zero"));
+        }
+        let http = http_client(self.timeout, self.connect_timeout, &self.user_agent)?;
+        Ok(KashClient {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                credentials,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+pub(crate) fn http_client(
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: &str,
+) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(connect_timeout)
+        .user_agent(user_agent)
+        .build()
+        .map_err(|e| KashError::Config {
+            message: "could not set up the HTTP client".to_owned(),
+            source: Some(Box::new(e.without_url())),
+        })
+}
+
+/// Checks a base URL and returns it without a trailing slash.
+pub(crate) fn normalize_base_url(raw: &str) -> Result<String> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| KashError::Config {
+        message: format!("the base URL `{}` is not a valid URL", raw.trim()),
+        source: Some(Box::new(e)),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(KashError::config(format!(
+            "the base URL must start with https:// (or http:// for a local sandbox), got `{}`",
+            url.scheme()
+        )));
+    }
+    if url.host_str().is_none() {
+        return Err(KashError::config("the base URL has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(KashError::config(
+            "the base URL must not contain a user name or password",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(KashError::config(
+            "the base URL must not contain a query (?…) or a fragment (#…)",
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}

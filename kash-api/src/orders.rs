@@ -1,0 +1,789 @@
+//! Orders: `getOrders.php` (a range), `getOrder.php` (one, in full) and `getPending.php`
+//! (orders in progress).
+//!
+//! Validated orders (invoices, paid or not) are selected by **value date**; quotes by
+//! **creation date**. The range is sent as ISO 8601 instants in UTC.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+use serde_with::serde_as;
+
+use crate::de::{Lenient, ObjectList, Scalar};
+use crate::error::{KashError, Result};
+use crate::ids::{
+    CashboxId, CustomerId, DeliveryManId, DepartmentId, OrderId, PaymentModeId, ProductId, TableId,
+    UserId, VariationChoiceId,
+};
+use crate::lists::list_endpoint;
+use crate::request::{Endpoint, EndpointSpec, Params, RawResponse, Sealed};
+use crate::time::PosTime;
+
+/// How the order leaves the shop (the POS's `deliveryMethod` codes 0–6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeliveryMethod {
+    /// 0 — takeaway ("à emporter").
+    Takeaway,
+    /// 1 — delivery to the customer.
+    Delivery,
+    /// 2 — eaten in ("sur place").
+    EatIn,
+    /// 3 — drive-through.
+    DriveThrough,
+    /// 4 — counter sale.
+    CounterSale,
+    /// 5 — relay / pick-up point.
+    RelayPoint,
+    /// 6 — shipping.
+    Shipping,
+    /// A code this SDK does not know.
+    Unknown(i64),
+}
+
+impl DeliveryMethod {
+    /// Every known method, in code order.
+    pub const ALL: [Self; 7] = [
+        Self::Takeaway,
+        Self::Delivery,
+        Self::EatIn,
+        Self::DriveThrough,
+        Self::CounterSale,
+        Self::RelayPoint,
+        Self::Shipping,
+    ];
+
+    /// The wire code.
+    pub fn code(self) -> i64 {
+        match self {
+            Self::Takeaway => 0,
+            Self::Delivery => 1,
+            Self::EatIn => 2,
+            Self::DriveThrough => 3,
+            Self::CounterSale => 4,
+            Self::RelayPoint => 5,
+            Self::Shipping => 6,
+            Self::Unknown(c) => c,
+        }
+    }
+
+    /// From the wire code.
+    pub fn from_code(code: i64) -> Self {
+        match code {
+            0 => Self::Takeaway,
+            1 => Self::Delivery,
+            2 => Self::EatIn,
+            3 => Self::DriveThrough,
+            4 => Self::CounterSale,
+            5 => Self::RelayPoint,
+            6 => Self::Shipping,
+            c => Self::Unknown(c),
+        }
+    }
+
+    /// A stable English name: `takeaway`, `delivery`, `eat_in`, `drive_through`,
+    /// `counter_sale`, `relay_point`, `shipping`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Takeaway => "takeaway",
+            Self::Delivery => "delivery",
+            Self::EatIn => "eat_in",
+            Self::DriveThrough => "drive_through",
+            Self::CounterSale => "counter_sale",
+            Self::RelayPoint => "relay_point",
+            Self::Shipping => "shipping",
+            Self::Unknown(_) => "unknown",
+        }
+    }
+
+    /// From a name ([`DeliveryMethod::name`]) or a code given as text.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        if let Ok(code) = t.parse::<i64>() {
+            return (0..=6).contains(&code).then(|| Self::from_code(code));
+        }
+        Self::ALL.into_iter().find(|m| m.name() == t)
+    }
+
+    fn is_known(self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl fmt::Display for DeliveryMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(c) => write!(f, "unknown ({c})"),
+            other => f.write_str(other.name()),
+        }
+    }
+}
+
+impl Scalar for DeliveryMethod {
+    const EXPECTING: &'static str = "a delivery method code 0-6";
+    fn from_text(s: &str) -> Option<Self> {
+        s.trim()
+            .parse::<i64>()
+            .ok()
+            .map(Self::from_code)
+            .or_else(|| Self::parse(s))
+    }
+    fn from_i128(n: i128) -> Option<Self> {
+        i64::try_from(n).ok().map(Self::from_code)
+    }
+    fn serialize_clean<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if self.is_known() {
+            s.serialize_str(self.name())
+        } else {
+            s.serialize_i64(self.code())
+        }
+    }
+}
+
+/// The payment state of an order (the `payment` value of a sale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaymentState {
+    /// `-2`: a quote — not paid, not validated, editable, no invoice.
+    Quote,
+    /// `-1`: validated (an invoice exists) but not paid.
+    Unpaid,
+    /// A payment mode id: paid with that mode (which may be a refund mode).
+    Paid(PaymentModeId),
+}
+
+impl PaymentState {
+    /// The wire code: `-2`, `-1` or the payment mode id.
+    pub fn code(self) -> i64 {
+        match self {
+            Self::Quote => -2,
+            Self::Unpaid => -1,
+            Self::Paid(id) => i64::try_from(id.0).unwrap_or(i64::MAX),
+        }
+    }
+
+    /// From the wire code. `None` for 0 and other values that are no state.
+    pub fn from_code(code: i64) -> Option<Self> {
+        match code {
+            -2 => Some(Self::Quote),
+            -1 => Some(Self::Unpaid),
+            n if n > 0 => u64::try_from(n).ok().map(|n| Self::Paid(PaymentModeId(n))),
+            _ => None,
+        }
+    }
+
+    /// `quote`, `unpaid` or `paid`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Quote => "quote",
+            Self::Unpaid => "unpaid",
+            Self::Paid(_) => "paid",
+        }
+    }
+}
+
+impl Scalar for PaymentState {
+    const EXPECTING: &'static str = "a payment code (-2, -1 or a payment mode id)";
+    fn from_text(s: &str) -> Option<Self> {
+        s.trim().parse::<i64>().ok().and_then(Self::from_code)
+    }
+    fn from_i128(n: i128) -> Option<Self> {
+        i64::try_from(n).ok().and_then(Self::from_code)
+    }
+    fn serialize_clean<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_i64(self.code())
+    }
+}
+
+/// The customer of an order: the list gives a name, the detail may give the whole record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum OrderCustomer {
+    /// A display name.
+    Name(String),
+    /// The customer record, as the POS sent it.
+    Record(Map<String, Value>),
+}
+
+impl<'de> Deserialize<'de> for OrderCustomer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Object(m) => Ok(Self::Record(m)),
+            Value::String(s) => Ok(Self::Name(s)),
+            Value::Number(n) => Ok(Self::Name(n.to_string())),
+            _ => Err(serde::de::Error::custom(
+                "expected a customer name or record",
+            )),
+        }
+    }
+}
+
+impl OrderCustomer {
+    /// The customer's display name.
+    pub fn name(&self) -> Option<String> {
+        match self {
+            Self::Name(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+            Self::Record(m) => {
+                let get = |keys: &[&str]| {
+                    keys.iter()
+                        .find_map(|k| m.get(*k).and_then(Value::as_str))
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                };
+                let parts: Vec<&str> = [
+                    get(&["prenom", "firstname", "firstName", "name"]),
+                    get(&["nom", "lastname", "lastName", "surname"]),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                (!parts.is_empty()).then(|| parts.join(" "))
+            }
+        }
+    }
+}
+
+/// A chosen variation on an order line.
+#[serde_with::skip_serializing_none]
+#[serde_as]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OrderLineVariation {
+    /// The choice id.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "idChoix", alias = "ID")]
+    pub id: Option<VariationChoiceId>,
+    /// Its name ("Grand").
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "titre", alias = "nom")]
+    pub title: Option<String>,
+    /// Its price delta.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "deltaPrix", alias = "deltaPrice")]
+    pub price_delta: Option<Decimal>,
+    /// Every other field the POS sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One line of an order.
+#[serde_with::skip_serializing_none]
+#[serde_as]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OrderLine {
+    /// The catalogue product (absent for department and free lines).
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "idPlu", alias = "idplu", alias = "idProduit")]
+    pub product_id: Option<ProductId>,
+    /// The department.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "idRayon", alias = "deptID")]
+    pub department_id: Option<DepartmentId>,
+    /// The title printed.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "titre", alias = "libelle", alias = "nom")]
+    pub title: Option<String>,
+    /// Quantity (negative on refund lines).
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "quantite", alias = "qte", alias = "qty")]
+    pub quantity: Option<Decimal>,
+    /// Unit price including VAT, variations included.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "prixUnitaire", alias = "prix", alias = "price")]
+    pub unit_price: Option<Decimal>,
+    /// Line total including VAT, after the line discount.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "montant", alias = "totalTTC")]
+    pub total: Option<Decimal>,
+    /// Line discount amount.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "remise")]
+    pub discount: Option<Decimal>,
+    /// VAT rate in percent.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "tauxTva", alias = "tva", alias = "vatRate")]
+    pub vat_rate: Option<Decimal>,
+    /// The chosen variations.
+    #[serde_as(as = "ObjectList")]
+    #[serde(default, alias = "declinaisons")]
+    pub variations: Vec<OrderLineVariation>,
+    /// Every other field the POS sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl OrderLine {
+    /// The line's total: the given total, else quantity × unit price.
+    pub fn amount(&self) -> Option<Decimal> {
+        self.total.or_else(|| {
+            self.quantity
+                .zip(self.unit_price)
+                .map(|(q, p)| q * p - self.discount.unwrap_or_default())
+        })
+    }
+}
+
+/// A payment recorded on an order.
+#[serde_with::skip_serializing_none]
+#[serde_as]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Payment {
+    /// The payment mode.
+    #[serde_as(as = "Lenient")]
+    #[serde(
+        default,
+        alias = "idModePaiement",
+        alias = "idPaiement",
+        alias = "paymentID"
+    )]
+    pub payment_mode_id: Option<PaymentModeId>,
+    /// Its name.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "mode", alias = "titre", alias = "libelle")]
+    pub title: Option<String>,
+    /// Amount (negative for a refund).
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "montant", alias = "price")]
+    pub amount: Option<Decimal>,
+    /// When it was taken.
+    #[serde_as(as = "Lenient")]
+    #[serde(default)]
+    pub date: Option<PosTime>,
+    /// Every other field the POS sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// VAT of one rate on an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VatAmount {
+    /// Rate in percent.
+    pub rate: Decimal,
+    /// Amount excluding VAT, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<Decimal>,
+    /// VAT amount.
+    pub amount: Decimal,
+}
+
+/// Reads `VATs` as an array of `{taux|rate, base|ht, montant|amount}` or as an object keyed by
+/// rate (`{"10.00": "0.33"}` or `{"10.00": {"base": …, "montant": …}}`).
+fn deserialize_vats<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<VatAmount>, D::Error> {
+    use serde::de::Error;
+    let dec = |v: Option<&Value>| -> Option<Decimal> {
+        match v? {
+            Value::Number(n) => crate::de::parse_decimal(&n.to_string()),
+            Value::String(s) => crate::de::parse_decimal(s),
+            _ => None,
+        }
+    };
+    let pick = |o: &Map<String, Value>, keys: &[&str]| dec(keys.iter().find_map(|k| o.get(*k)));
+    let from_obj = |rate: Option<Decimal>, o: &Map<String, Value>| -> Option<VatAmount> {
+        Some(VatAmount {
+            rate: rate.or_else(|| pick(o, &["taux", "rate", "tauxTva", "vatRate"]))?,
+            base: pick(o, &["base", "ht", "baseHT", "totalHT"]),
+            amount: pick(o, &["montant", "amount", "tva", "vat", "VAT"])?,
+        })
+    };
+    let bad = || D::Error::custom("expected VAT amounts by rate");
+    match Value::deserialize(d)? {
+        Value::Null => Ok(Vec::new()),
+        Value::String(s) if s.trim().is_empty() => Ok(Vec::new()),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| {
+                v.as_object()
+                    .and_then(|o| from_obj(None, o))
+                    .ok_or_else(bad)
+            })
+            .collect(),
+        Value::Object(map) => map
+            .iter()
+            .map(|(rate, v)| {
+                let rate = crate::de::parse_decimal(rate.trim_end_matches('%'));
+                match v {
+                    Value::Object(o) => from_obj(rate, o),
+                    other => rate.zip(dec(Some(other))).map(|(rate, amount)| VatAmount {
+                        rate,
+                        base: None,
+                        amount,
+                    }),
+                }
+                .ok_or_else(bad)
+            })
+            .collect(),
+        _ => Err(bad()),
+    }
+}
+
+/// An order: a sale, an invoice, a quote or a refund.
+#[serde_with::skip_serializing_none]
+#[serde_as]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Order {
+    /// Order id.
+    #[serde(
+        alias = "orderID",
+        alias = "idCommande",
+        alias = "order_id",
+        alias = "ID"
+    )]
+    pub id: OrderId,
+    /// The number printed on the invoice.
+    #[serde_as(as = "Lenient")]
+    #[serde(
+        default,
+        alias = "orderInternalID",
+        alias = "numero",
+        alias = "numFacture"
+    )]
+    pub internal_id: Option<String>,
+    /// When the order was created.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "date", alias = "dateCreation")]
+    pub created_at: Option<PosTime>,
+    /// The value date (accounting date; what validated orders are selected by).
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "dateValeur")]
+    pub value_date: Option<PosTime>,
+    /// Total including VAT (negative for a refund).
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "price", alias = "totalTTC", alias = "montant")]
+    pub total: Option<Decimal>,
+    /// Total VAT.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, rename = "vatTotal", alias = "VAT", alias = "totalTVA")]
+    pub vat_total: Option<Decimal>,
+    /// VAT per rate.
+    #[serde(
+        default,
+        rename = "vatBreakdown",
+        alias = "VATs",
+        deserialize_with = "deserialize_vats"
+    )]
+    pub vat_breakdown: Vec<VatAmount>,
+    /// Discount on the whole order.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "remise")]
+    pub discount: Option<Decimal>,
+    /// The customer id.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "clientID", alias = "idClient")]
+    pub customer_id: Option<CustomerId>,
+    /// The customer, as a name or a record.
+    #[serde(default, alias = "client")]
+    pub customer: Option<OrderCustomer>,
+    /// Payment state: quote, unpaid or paid with a mode.
+    #[serde_as(as = "Lenient")]
+    #[serde(
+        default,
+        rename = "paymentState",
+        alias = "payment",
+        alias = "etatPaiement"
+    )]
+    pub payment_state: Option<PaymentState>,
+    /// Payments recorded.
+    #[serde_as(as = "ObjectList")]
+    #[serde(default, alias = "paiements")]
+    pub payments: Vec<Payment>,
+    /// How it leaves the shop.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "modeLivraison")]
+    pub delivery_method: Option<DeliveryMethod>,
+    /// Cash register.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "cashBoxID", alias = "idCaisse", alias = "idcaisse")]
+    pub cashbox_id: Option<CashboxId>,
+    /// User who recorded it.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "idUser", alias = "idUtilisateur")]
+    pub user_id: Option<UserId>,
+    /// That user's name.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "user", alias = "utilisateur")]
+    pub user_name: Option<String>,
+    /// Table.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "idTable", alias = "idtable")]
+    pub table_id: Option<TableId>,
+    /// That table's name or number.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "table", alias = "nomTable")]
+    pub table_name: Option<String>,
+    /// Covers (guests).
+    #[serde_as(as = "Lenient")]
+    #[serde(
+        default,
+        alias = "numCouverts",
+        alias = "numcouverts",
+        alias = "couverts"
+    )]
+    pub covers: Option<u32>,
+    /// Whether this order is a refund.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "isRefund", alias = "remboursement")]
+    pub is_refund: Option<bool>,
+    /// Public comment (printed).
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "publicComment", alias = "commentairePublic")]
+    pub public_comment: Option<String>,
+    /// Private comment (staff only).
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "privateComment", alias = "commentairePrive")]
+    pub private_comment: Option<String>,
+    /// Pager number.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "pagerNum")]
+    pub pager: Option<String>,
+    /// When it must be delivered or ready (pending orders).
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "dateLivraison", alias = "heureLivraison")]
+    pub delivery_at: Option<PosTime>,
+    /// The delivery person.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "idLivreur")]
+    pub delivery_man_id: Option<DeliveryManId>,
+    /// The delivery address, when the order carries one.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "adresseLivraison")]
+    pub delivery_address: Option<String>,
+    /// Progress of a pending order, as the POS words it.
+    #[serde_as(as = "Lenient")]
+    #[serde(default, alias = "statut", alias = "etat")]
+    pub status: Option<String>,
+    /// The lines; `None` when the answer did not include them (list answers may not).
+    #[serde(
+        default,
+        alias = "items",
+        alias = "lignes",
+        deserialize_with = "deserialize_lines"
+    )]
+    pub lines: Option<Vec<OrderLine>>,
+    /// Every other field the POS sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn deserialize_lines<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Vec<OrderLine>>, D::Error> {
+    use serde_with::DeserializeAs;
+    // Present (even empty) means "the lines are known".
+    ObjectList::deserialize_as(d).map(Some)
+}
+
+impl Order {
+    /// Whether the order is fully paid: paid state, or payments covering the total.
+    pub fn is_paid(&self) -> bool {
+        match self.payment_state {
+            Some(PaymentState::Paid(_)) => true,
+            Some(PaymentState::Quote) => false,
+            Some(PaymentState::Unpaid) | None => match self.total {
+                Some(total) if !self.payments.is_empty() => {
+                    let paid: Decimal = self.payments.iter().filter_map(|p| p.amount).sum();
+                    paid >= total
+                }
+                _ => false,
+            },
+        }
+    }
+
+    /// The customer's display name, if any.
+    pub fn customer_name(&self) -> Option<String> {
+        self.customer.as_ref().and_then(OrderCustomer::name)
+    }
+}
+
+/// Which orders a range selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderKind {
+    /// Validated orders and invoices, by value date (`validatedOrders=true`).
+    Validated,
+    /// Quotes (unvalidated orders), by creation date (`validatedOrders=false`).
+    Quotes,
+}
+
+/// Request: orders in a range (`getOrders.php`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListOrders {
+    kind: OrderKind,
+    from: Timestamp,
+    to: Timestamp,
+    delivery_method: Option<DeliveryMethod>,
+}
+
+impl ListOrders {
+    /// Validated orders whose value date is in `[from, to]`.
+    pub fn validated(from: Timestamp, to: Timestamp) -> Self {
+        Self::new(OrderKind::Validated, from, to)
+    }
+
+    /// Quotes created in `[from, to]`.
+    pub fn quotes(from: Timestamp, to: Timestamp) -> Self {
+        Self::new(OrderKind::Quotes, from, to)
+    }
+
+    /// Orders of `kind` in `[from, to]`.
+    pub fn new(kind: OrderKind, from: Timestamp, to: Timestamp) -> Self {
+        Self {
+            kind,
+            from,
+            to,
+            delivery_method: None,
+        }
+    }
+
+    /// Only orders with this delivery method (`filterDeliveryMethod`).
+    pub fn delivery_method(mut self, method: DeliveryMethod) -> Self {
+        self.delivery_method = Some(method);
+        self
+    }
+}
+
+/// Formats an instant as the POS expects: `2025-10-26T00:00:00Z`.
+fn iso(ts: Timestamp) -> String {
+    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl Sealed for ListOrders {}
+
+impl Endpoint for ListOrders {
+    type Output = Vec<Order>;
+
+    fn spec(&self) -> EndpointSpec {
+        EndpointSpec::read("getOrders.php")
+    }
+
+    fn params(&self) -> Result<Params> {
+        if self.from > self.to {
+            return Err(KashError::invalid(format!(
+                "the range starts ({}) after it ends ({}); swap from and to",
+                iso(self.from),
+                iso(self.to)
+            )));
+        }
+        let mut p = Params::new();
+        p.push(
+            "validatedOrders",
+            if self.kind == OrderKind::Validated {
+                "true"
+            } else {
+                "false"
+            },
+        );
+        p.push("from_date_ISO8601", iso(self.from));
+        p.push("to_date_ISO8601", iso(self.to));
+        if let Some(m) = self.delivery_method {
+            if !m.is_known() {
+                return Err(KashError::invalid(format!(
+                    "unknown delivery method code {}; use 0-6",
+                    m.code()
+                )));
+            }
+            p.push("filterDeliveryMethod", m.code().to_string());
+        }
+        Ok(p)
+    }
+
+    fn decode(&self, response: RawResponse) -> Result<Self::Output> {
+        response.list()
+    }
+}
+
+/// Request: one order in full (`getOrder.php`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GetOrder {
+    order_id: OrderId,
+}
+
+impl GetOrder {
+    /// The request.
+    pub fn new(order_id: OrderId) -> Self {
+        Self { order_id }
+    }
+}
+
+impl Sealed for GetOrder {}
+
+impl Endpoint for GetOrder {
+    type Output = Order;
+
+    fn spec(&self) -> EndpointSpec {
+        EndpointSpec::read("getOrder.php")
+    }
+
+    fn params(&self) -> Result<Params> {
+        let mut p = Params::new();
+        p.push("order_id", self.order_id.to_string());
+        Ok(p)
+    }
+
+    fn decode(&self, response: RawResponse) -> Result<Self::Output> {
+        let value = response.json_value()?;
+        // The order itself, `[order]`, or `{"order": order}`.
+        let inner = match value {
+            Value::Array(mut a) if a.len() == 1 => a.remove(0),
+            Value::Array(a) if a.is_empty() => {
+                return Err(KashError::Api {
+                    endpoint: "getOrder.php",
+                    status: response.status,
+                    explicit: true,
+                    message: format!("order {} not found", self.order_id),
+                });
+            }
+            Value::Object(mut o) => match o.remove("order").or_else(|| o.remove("commande")) {
+                Some(inner @ Value::Object(_)) => inner,
+                Some(other) => {
+                    o.insert("order".to_owned(), other);
+                    Value::Object(o)
+                }
+                None => Value::Object(o),
+            },
+            other => other,
+        };
+        response.decode_value(&inner)
+    }
+}
+
+list_endpoint! {
+    /// `getPending.php`: orders in progress (to prepare, deliver or collect).
+    kind PendingOrders, item Order, script "getPending.php", what "pending orders";
+    request ListPendingOrders, text ListPendingOrdersText;
+    fn list_pending_orders, list_pending_orders_text;
+}
+
+impl crate::KashClient {
+    /// `getOrders.php` — orders of `kind` in `[from, to]` (validated by value date, quotes by
+    /// creation date).
+    ///
+    /// # Errors
+    /// [`KashError::InvalidInput`] if `from` is after `to`; transport, API and decode errors.
+    pub async fn list_orders(
+        &self,
+        kind: OrderKind,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<Order>> {
+        self.send(&ListOrders::new(kind, from, to)).await
+    }
+
+    /// `getOrder.php` — one order with its lines, customer, payments and VAT.
+    ///
+    /// # Errors
+    /// Transport, API (including "not found") and decode errors.
+    pub async fn get_order(&self, order_id: OrderId) -> Result<Order> {
+        self.send(&GetOrder::new(order_id)).await
+    }
+}

@@ -1,0 +1,19 @@
+//! kash-api integration tests: every endpoint against wiremock, asserting what was sent.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+mod errors;
+mod lists;
+mod login;
+mod orders;
+mod props;
+mod reports;
+mod retry;
+mod sales;
+mod support;
+mod writes;

@@ -1,0 +1,123 @@
+//! Reads retry on connection failures, timeouts, 429 and 5xx; writes never do.
+
+use std::time::Duration;
+
+use kash_api::ids::ProductId;
+use kash_api::products::ProductFields;
+use kash_api::{Decimal, KashError, RetryPolicy};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::fixture;
+use crate::support::spawn_with;
+
+fn fast(retries: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_retries: retries,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(50),
+    }
+}
+
+#[tokio::test]
+async fn a_read_is_retried_after_5xx_then_succeeds() {
+    let (server, client) = spawn_with(fast(2)).await;
+    Mock::given(method("GET"))
+        .and(path("/workers/getPlus.php"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("Bad gateway"))
+        .up_to_n_times(2)
+        .named("getPlus.php 502 twice")
+        .expect(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/workers/getPlus.php"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("products.json")))
+        .named("getPlus.php ok")
+        .expect(1)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    assert_eq!(client.list_products().await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn retries_are_bounded() {
+    let (server, client) = spawn_with(fast(2)).await;
+    Mock::given(method("GET"))
+        .and(path("/workers/getTables.php"))
+        .respond_with(ResponseTemplate::new(503))
+        .named("getTables.php always 503")
+        .expect(3)
+        .mount(&server)
+        .await;
+    let err = client.list_tables().await.unwrap_err();
+    assert!(matches!(err, KashError::Api { status: 503, .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_429_is_retried_and_a_timeout_too() {
+    let (server, client) = spawn_with(fast(2)).await;
+    Mock::given(method("GET"))
+        .and(path("/workers/getUsers.php"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .named("getUsers.php 429")
+        .expect(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/workers/getUsers.php"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("[]")
+                .set_delay(Duration::from_secs(3)),
+        )
+        .up_to_n_times(1)
+        .named("getUsers.php slow")
+        .expect(1)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/workers/getUsers.php"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("users.json")))
+        .named("getUsers.php ok")
+        .expect(1)
+        .with_priority(3)
+        .mount(&server)
+        .await;
+    assert_eq!(client.list_users().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn an_error_envelope_is_not_retried() {
+    let (server, client) = spawn_with(fast(2)).await;
+    Mock::given(method("GET"))
+        .and(path("/workers/getClients.php"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("error_envelope.json")))
+        .named("getClients.php envelope")
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert!(client.list_customers().await.is_err());
+}
+
+#[tokio::test]
+async fn a_write_is_never_retried() {
+    let (server, client) = spawn_with(fast(5)).await;
+    Mock::given(method("POST"))
+        .and(path("/workers/editPlu.php"))
+        .respond_with(ResponseTemplate::new(503))
+        .named("editPlu.php 503")
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client
+        .update_product(ProductId(2), ProductFields::new().stock(Decimal::from(40)))
+        .await
+        .unwrap_err();
+    assert!(err.may_have_been_applied());
+}

@@ -1,0 +1,1 @@
+//! A simulated Kash POS. (Filled by the sandbox issue.)
