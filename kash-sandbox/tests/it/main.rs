@@ -1,0 +1,19 @@
+//! kash-sandbox tests: kash-api against a running sandbox (contract and round trips), the
+//! sandbox's refusals, faults, determinism, several shops, the binary, and the seed's facts.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+mod binary;
+mod contract;
+mod determinism;
+mod faults;
+mod refusals;
+mod roundtrip;
+mod seed_facts;
+mod support;
+mod tenants;

@@ -1,0 +1,66 @@
+use std::time::Duration;
+
+use jiff::Timestamp;
+use kash_api::{KashClient, RetryPolicy};
+use kash_sandbox::{Sandbox, SandboxConfig, ShopCredentials};
+
+/// A fixed "now": Tuesday 24 November 2026, 17:30 in Paris.
+pub const NOW: &str = "2026-11-24T16:30:00Z";
+
+pub fn now() -> Timestamp {
+    NOW.parse().unwrap()
+}
+
+pub async fn start() -> Sandbox {
+    start_with(SandboxConfig {
+        now: Some(now()),
+        ..SandboxConfig::default()
+    })
+    .await
+}
+
+pub async fn start_with(config: SandboxConfig) -> Sandbox {
+    Sandbox::start(config).await.unwrap()
+}
+
+pub fn client(sandbox: &Sandbox) -> KashClient {
+    client_for(sandbox.base_url(), sandbox.credentials())
+}
+
+pub fn client_for(base_url: &str, c: &ShopCredentials) -> KashClient {
+    KashClient::builder(&c.shop_id, &c.api_key)
+        .base_url(base_url)
+        .timeout(Duration::from_secs(5))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+/// A raw HTTP client for what kash-api would never send.
+pub fn raw() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+pub async fn post_form(
+    sandbox: &Sandbox,
+    script: &str,
+    pairs: &[(&str, &str)],
+) -> serde_json::Value {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    let text = raw()
+        .post(format!("{}/workers/{script}", sandbox.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+}
