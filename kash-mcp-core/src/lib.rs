@@ -1,1 +1,290 @@
-//! The Kash POS as MCP tools, resources and prompts. (Filled by the MCP server issue.)
+//! The Kash point of sale as MCP tools, resources and prompts, for any transport.
+//!
+//! [`KashMcp`] is an rmcp [`ServerHandler`]: give it a [`Config`], a [`ShopProvider`] (who the
+//! caller is and which shop they work for, per request) and a [`Store`] (previews and
+//! idempotency records), then serve it over stdio or Streamable HTTP.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use kash_mcp_core::{Config, KashMcp, MemoryStore, StaticShop};
+//! use rmcp::ServiceExt;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = kash_api::KashClient::builder("12345", "my-api-key").build()?;
+//! let server = KashMcp::new(
+//!     Config::default(),
+//!     Arc::new(StaticShop::new(client)),
+//!     Arc::new(MemoryStore::default()),
+//! );
+//! let running = server.serve(rmcp::transport::stdio()).await?;
+//! running.waiting().await?;
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+mod args;
+mod catalog;
+pub mod config;
+mod confirm;
+pub mod error;
+mod fetch;
+pub mod i18n;
+pub mod period;
+mod prompts;
+mod resources;
+pub mod schema;
+pub mod search;
+pub mod shop;
+pub mod store;
+mod tools;
+pub mod views;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
+    Implementation, ListPromptsResult, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, RequestStateCodec,
+    ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+
+pub use catalog::CatalogCache;
+pub use config::{Clock, Config, Toolset, parse_toolsets};
+pub use i18n::Lang;
+pub use shop::{NoShop, Shop, ShopProvider, StaticShop};
+pub use store::{MemoryStore, Store, StoreError};
+
+/// The server's name in `serverInfo`.
+pub const SERVER_NAME: &str = "kash-mcp";
+
+/// The MCP server for a Kash POS. Cheap to clone.
+#[derive(Clone)]
+pub struct KashMcp {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for KashMcp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KashMcp")
+            .field("lang", &self.inner.config.lang)
+            .field("tools", &self.inner.tools.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Shared state of the server.
+pub(crate) struct Inner {
+    pub config: Config,
+    pub shops: Arc<dyn ShopProvider>,
+    pub store: Arc<dyn Store>,
+    pub catalog: CatalogCache,
+    pub codec: RequestStateCodec,
+    specs: Vec<tools::Spec>,
+    tools: Vec<Tool>,
+    instructions: String,
+}
+
+impl KashMcp {
+    /// A server with this configuration, shop provider and store.
+    pub fn new(config: Config, shops: Arc<dyn ShopProvider>, store: Arc<dyn Store>) -> Self {
+        let lang = config.lang;
+        let mut specs: Vec<tools::Spec> = tools::all_specs()
+            .into_iter()
+            .filter(|s| s.toolset.is_none_or(|t| config.toolsets.contains(&t)))
+            .filter(|s| !(config.read_only && s.writes()))
+            .collect();
+        specs.sort_by_key(|s| s.name);
+        let tools = specs.iter().map(|s| s.tool(lang)).collect();
+        let codec = RequestStateCodec::new_unchecked(config.request_state_key.clone());
+        let instructions = instructions(&config);
+        Self {
+            inner: Arc::new(Inner {
+                catalog: CatalogCache::new(config.catalog_ttl),
+                config,
+                shops,
+                store,
+                codec,
+                specs,
+                tools,
+                instructions,
+            }),
+        }
+    }
+
+    /// The tools this server offers, sorted by name.
+    pub fn tools(&self) -> &[Tool] {
+        &self.inner.tools
+    }
+}
+
+fn instructions(config: &Config) -> String {
+    let tz = config.time_zone.iana_name().unwrap_or("UTC");
+    let mut s = tr!(
+        config.lang,
+        "Tools for a Kash point of sale (café, bakery, restaurant, shop). Amounts are euros with VAT included; dates are ISO 8601; periods (today, this_week…) are resolved in the shop's time zone, {}. Sales: payment -2 is a quote, -1 validated but unpaid, a payment mode id means paid. Record a sale safely: find ids (data_list_products, data_list_tables…), call sale_create with dryRun, show the preview, then confirmPreviewId; never record twice, and if a sale MAY have been recorded, check data_list_orders. For revenue, best customers or trends use sales_summary: it computes exact figures. Read kash://guide for the codes and which tool answers which question.",
+        "Outils pour une caisse Kash (café, boulangerie, restaurant, boutique). Montants en euros TTC ; dates ISO 8601 ; les périodes (today, this_week…) sont calculées dans le fuseau de la boutique, {}. Ventes : payment -2 est un devis, -1 validée non payée, un identifiant de mode de paiement signifie payée. Pour enregistrer une vente en sécurité : trouvez les identifiants (data_list_products, data_list_tables…), appelez sale_create avec dryRun, montrez l'aperçu, puis confirmPreviewId ; n'enregistrez jamais deux fois, et si une vente A PU être enregistrée, vérifiez data_list_orders. Pour le chiffre d'affaires, les meilleurs clients ou les tendances, utilisez sales_summary : il calcule des chiffres exacts. Lisez kash://guide pour les codes et quel outil répond à quelle question.",
+        tz
+    );
+    if config.read_only {
+        s.push(' ');
+        s.push_str(config.lang.pick(
+            "This server is read-only: it records and changes nothing.",
+            "Ce serveur est en lecture seule : il n'enregistre et ne modifie rien.",
+        ));
+    }
+    s
+}
+
+impl ServerHandler for KashMcp {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_resources()
+                .enable_prompts()
+                .build(),
+        )
+        .with_server_info(
+            Implementation::new(SERVER_NAME, env!("CARGO_PKG_VERSION"))
+                .with_title("Kash POS")
+                .with_description(self.inner.config.lang.pick(
+                    "Run a Kash point of sale: sales, orders, catalogue, stock, customers.",
+                    "Piloter une caisse Kash : ventes, commandes, catalogue, stock, clients.",
+                )),
+        )
+        .with_instructions(self.inner.instructions.clone())
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.inner.tools.clone()))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.inner.tools.iter().find(|t| t.name == name).cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let Some(spec) = self.inner.specs.iter().find(|s| s.name == request.name) else {
+            return Err(ErrorData::invalid_params(
+                format!("unknown tool `{}`", request.name),
+                None,
+            ));
+        };
+        let ctx = tools::Ctx {
+            inner: &self.inner,
+            rc: &context,
+            params: &request,
+            lang: self.inner.config.lang,
+        };
+        let started = Instant::now();
+        let outcome = tools::dispatch(spec.id, &ctx).await;
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        match outcome {
+            Ok(response) => {
+                let is_error =
+                    matches!(&response, CallToolResponse::Complete(r) if r.is_error == Some(true));
+                tracing::info!(tool = spec.name, elapsed_ms, is_error, "tool call");
+                Ok(response)
+            }
+            Err(e) => {
+                tracing::info!(tool = spec.name, elapsed_ms, is_error = true, "tool call");
+                Ok(e.into_result().into())
+            }
+        }
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(ListResourcesResult::with_all_items(resources::list(
+            self.inner.config.lang,
+        )))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let lang = self.inner.config.lang;
+        match request.uri.as_str() {
+            resources::GUIDE => Ok(resources::text(
+                resources::GUIDE,
+                "text/markdown",
+                resources::guide(lang).to_owned(),
+            )
+            .into()),
+            resources::SHOP => {
+                let shop = self
+                    .inner
+                    .shops
+                    .shop(&context)
+                    .await
+                    .map_err(|e| ErrorData::invalid_request(e.0, None))?;
+                let text = resources::shop_overview(&self.inner, &shop, lang).await?;
+                Ok(resources::text(resources::SHOP, "application/json", text).into())
+            }
+            other => Err(ErrorData::resource_not_found(
+                format!("unknown resource `{other}`; resources: kash://guide, kash://shop"),
+                None,
+            )),
+        }
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Ok(ListPromptsResult::with_all_items(prompts::list(
+            self.inner.config.lang,
+        )))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let lang = self.inner.config.lang;
+        match request.name.as_str() {
+            "record_sale" => {
+                let order = request
+                    .arguments
+                    .as_ref()
+                    .and_then(|a| a.get("order"))
+                    .and_then(|v| v.as_str())
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .ok_or_else(|| {
+                        ErrorData::invalid_params(
+                            lang.pick(
+                                "the `order` argument is required",
+                                "l'argument `order` est obligatoire",
+                            ),
+                            None,
+                        )
+                    })?;
+                Ok(prompts::record_sale(lang, order).into())
+            }
+            other => Err(ErrorData::invalid_params(
+                format!("unknown prompt `{other}`"),
+                None,
+            )),
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! What the server is configured to do. Binaries fill it from flags and the environment; the
+//! library only takes values.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use jiff::tz::TimeZone;
+
+use crate::i18n::Lang;
+
+/// A group of tools that can be switched on or off (`--toolsets`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Toolset {
+    /// The catalogue and shop lists (`data_list_*` but orders).
+    Lists,
+    /// Orders: `data_list_orders`, `order_detail`, `data_list_pending_orders`.
+    Orders,
+    /// Recording sales: `sale_create`.
+    Sales,
+    /// Products, departments and customers: create, update, delete.
+    Catalog,
+    /// Figures computed by the server: `sales_summary`, `report_sales`.
+    Analytics,
+}
+
+impl Toolset {
+    /// Every toolset.
+    pub const ALL: [Self; 5] = [
+        Self::Lists,
+        Self::Orders,
+        Self::Sales,
+        Self::Catalog,
+        Self::Analytics,
+    ];
+
+    /// The flag value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Lists => "lists",
+            Self::Orders => "orders",
+            Self::Sales => "sales",
+            Self::Catalog => "catalog",
+            Self::Analytics => "analytics",
+        }
+    }
+}
+
+impl FromStr for Toolset {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|x| x.name() == t)
+            .ok_or_else(|| {
+                format!(
+                    "unknown toolset `{s}`: use {}",
+                    Self::ALL.map(Toolset::name).join(", ")
+                )
+            })
+    }
+}
+
+impl fmt::Display for Toolset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Parses `lists,orders` into toolsets.
+///
+/// # Errors
+/// The first unknown name.
+pub fn parse_toolsets(s: &str) -> Result<BTreeSet<Toolset>, String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(Toolset::from_str)
+        .collect()
+}
+
+/// The server's configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Language of descriptions, messages and summaries.
+    pub lang: Lang,
+    /// The shop's time zone, for periods and dates.
+    pub time_zone: TimeZone,
+    /// Register no tool that writes.
+    pub read_only: bool,
+    /// The tool groups to register.
+    pub toolsets: BTreeSet<Toolset>,
+    /// Ask the user to confirm every sale (elicitation).
+    pub confirm_sales: bool,
+    /// How long catalogue lists are cached.
+    pub catalog_ttl: Duration,
+    /// How long a sale preview can be confirmed.
+    pub preview_ttl: Duration,
+    /// How long idempotency keys and receipts are remembered.
+    pub idempotency_ttl: Duration,
+    /// The longest CSV or HTML list returned at once, in characters.
+    pub max_text_chars: usize,
+    /// Key sealing MRTR request states (random per process unless set, e.g. shared by the
+    /// replicas of the HTTP server).
+    pub request_state_key: Vec<u8>,
+    /// The clock "today" and "this week" are computed from.
+    pub clock: Clock,
+}
+
+/// The server's clock: the system's, or one that started at a given moment (reproducible
+/// demos and tests against a sandbox whose history ends at that moment).
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    start: Option<(jiff::Timestamp, std::time::Instant)>,
+}
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self { start: None }
+    }
+
+    /// A clock reading `at` now and moving forward in real time.
+    pub fn starting_at(at: jiff::Timestamp) -> Self {
+        Self {
+            start: Some((at, std::time::Instant::now())),
+        }
+    }
+
+    /// The current time.
+    pub fn now(&self) -> jiff::Timestamp {
+        match self.start {
+            None => jiff::Timestamp::now(),
+            Some((at, since)) => {
+                let elapsed = jiff::SignedDuration::try_from(since.elapsed()).unwrap_or_default();
+                at.checked_add(elapsed).unwrap_or(at)
+            }
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            lang: Lang::En,
+            time_zone: TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC),
+            read_only: false,
+            toolsets: Toolset::ALL.into_iter().collect(),
+            confirm_sales: false,
+            catalog_ttl: Duration::from_secs(60),
+            preview_ttl: Duration::from_secs(30 * 60),
+            idempotency_ttl: Duration::from_secs(24 * 3600),
+            max_text_chars: 60_000,
+            request_state_key: random_key(),
+            clock: Clock::system(),
+        }
+    }
+}
+
+/// 32 random bytes (from two v4 UUIDs, whose randomness comes from the OS).
+pub fn random_key() -> Vec<u8> {
+    let mut k = uuid::Uuid::new_v4().as_bytes().to_vec();
+    k.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+    k
+}

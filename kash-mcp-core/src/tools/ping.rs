@@ -1,0 +1,106 @@
+//! `ping`: is the server alive, and can it reach the shop's POS? Works without credentials.
+
+use std::time::Instant;
+
+use rmcp::model::CallToolResponse;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::{Ctx, Effect, Spec, ToolId, done};
+use crate::error::ToolResult;
+use crate::schema;
+use crate::{t, tr};
+
+pub(crate) fn spec() -> Spec {
+    Spec {
+        id: ToolId::Ping,
+        name: "ping",
+        toolset: None,
+        effect: Effect::Read,
+        title: t!("Ping", "Ping"),
+        description: t!(
+            "Check that the server answers and whether it reaches the shop's POS (with the round-trip time). Works without shop credentials.",
+            "Vérifie que le serveur répond et s'il joint la caisse de la boutique (avec le temps d'aller-retour). Fonctionne sans identifiants de boutique."
+        ),
+        input: |_| schema::no_input(),
+        output: schema::output::<PingOutput>,
+    }
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct PingOutput {
+    pong: bool,
+    server: String,
+    version: String,
+    language: String,
+    /// The protocol version of this request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    protocol_version: Option<String>,
+    shop_configured: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shop_id: Option<String>,
+    /// Whether the POS answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pos_reachable: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pos_latency_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pos_error: Option<String>,
+}
+
+pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
+    let lang = ctx.lang;
+    let mut out = PingOutput {
+        pong: true,
+        server: crate::SERVER_NAME.into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        language: lang.code().into(),
+        protocol_version: ctx.rc.protocol_version().map(|v| v.to_string()),
+        shop_configured: false,
+        shop_id: None,
+        pos_reachable: None,
+        pos_latency_ms: None,
+        pos_error: None,
+    };
+    let text = match ctx.shop().await {
+        Err(e) => tr!(
+            lang,
+            "pong — the server works, but no shop is configured ({}).",
+            "pong — le serveur fonctionne, mais aucune boutique n'est configurée ({}).",
+            e
+        ),
+        Ok(shop) => {
+            out.shop_configured = true;
+            out.shop_id = Some(shop.client.shop_id().to_string());
+            let started = Instant::now();
+            match shop.client.list_cashboxes().await {
+                Ok(_) => {
+                    let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                    out.pos_reachable = Some(true);
+                    out.pos_latency_ms = Some(ms);
+                    tr!(
+                        lang,
+                        "pong — shop {} reachable, the POS answered in {} ms.",
+                        "pong — boutique {} joignable, la caisse a répondu en {} ms.",
+                        shop.client.shop_id(),
+                        ms
+                    )
+                }
+                Err(e) => {
+                    let message = crate::error::upstream_message(lang, &e);
+                    out.pos_reachable = Some(false);
+                    out.pos_error = Some(message.clone());
+                    tr!(
+                        lang,
+                        "pong — the server works, but the POS of shop {} did not answer: {}",
+                        "pong — le serveur fonctionne, mais la caisse de la boutique {} n'a pas répondu : {}",
+                        shop.client.shop_id(),
+                        message
+                    )
+                }
+            }
+        }
+    };
+    done(text, &out)
+}
