@@ -270,6 +270,13 @@ fn bad_bound(lang: Lang, name: &str, value: &str) -> String {
 /// Parses one bound; `end` makes a date include its whole day and a date-time its second.
 pub fn parse_bound(text: &str, tz: &TimeZone, end: bool) -> Option<Zoned> {
     let t = text.trim();
+    // A date alone (jiff would also read it as a date-time at midnight).
+    if t.len() == 10
+        && let Ok(d) = t.parse::<Date>()
+    {
+        let day = if end { d.tomorrow().ok()? } else { d };
+        return day.to_zoned(tz.clone()).ok();
+    }
     if let Ok(ts) = t.parse::<Timestamp>() {
         let z = ts.to_zoned(tz.clone());
         return if end {
@@ -293,10 +300,6 @@ pub fn parse_bound(text: &str, tz: &TimeZone, end: bool) -> Option<Zoned> {
         } else {
             Some(z)
         };
-    }
-    if let Ok(d) = t.parse::<Date>() {
-        let day = if end { d.tomorrow().ok()? } else { d };
-        return day.to_zoned(tz.clone()).ok();
     }
     None
 }
