@@ -143,7 +143,9 @@ pub fn no_input() -> JsonObject {
 /// An output schema generated from a type, without descriptions (the tool's description says
 /// what the output means, in the chosen language; property names are self-explanatory).
 pub fn output<T: schemars::JsonSchema>() -> JsonObject {
-    let settings = schemars::generate::SchemaSettings::draft2020_12();
+    let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+    // No `$ref`: every client can read the schema without resolving references.
+    settings.inline_subschemas = true;
     let schema = settings.into_generator().into_root_schema_for::<T>();
     let mut value = serde_json::to_value(schema).unwrap_or_else(|_| json!({"type": "object"}));
     strip(&mut value);

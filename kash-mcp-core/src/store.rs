@@ -48,16 +48,19 @@ pub trait Store: Send + Sync + fmt::Debug {
 
 /// JSON helpers over any [`Store`].
 pub trait StoreExt: Store {
-    /// Reads a JSON value.
+    /// Reads a JSON value. A value that does not decode is an error, not an absence: a
+    /// record of a sale must never be silently forgotten.
     fn get_json<'a, T: DeserializeOwned + Send + 'a>(
         &'a self,
         key: &'a str,
     ) -> BoxFuture<'a, Result<Option<T>, StoreError>> {
         Box::pin(async move {
-            Ok(self
-                .get(key)
-                .await?
-                .and_then(|bytes| serde_json::from_slice(&bytes).ok()))
+            match self.get(key).await? {
+                None => Ok(None),
+                Some(bytes) => serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|e| StoreError(format!("stored record unreadable: {e}"))),
+            }
         })
     }
 
@@ -115,9 +118,7 @@ impl MemoryStore {
         }
     }
 
-    fn lock(
-        &self,
-    ) -> Result<std::sync::MutexGuard<'_, Entries>, StoreError> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Entries>, StoreError> {
         self.entries
             .lock()
             .map_err(|_| StoreError("memory store lock poisoned".into()))

@@ -228,10 +228,9 @@ async fn workers(
                 )
                     .into_response(),
                 Some(FaultMode::CloseMidBody) => close_mid_body(),
-                Some(FaultMode::Slow) => {
-                    tokio::time::sleep(Duration::from_millis(decision.slow_ms)).await;
-                    reply.into_response()
-                }
+                // Slow: logged now, answered after the delay (below), so that a client that
+                // gives up still leaves its request in the log.
+                Some(FaultMode::Slow) => reply.into_response(),
                 _ => reply.into_response(),
             };
             (status, response)
@@ -252,6 +251,9 @@ async fn workers(
             status,
             fault: decision.mode,
         });
+    }
+    if decision.mode == Some(FaultMode::Slow) {
+        tokio::time::sleep(Duration::from_millis(decision.slow_ms)).await;
     }
     response
 }

@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(long = "env", value_name = "FILE")]
     pub env_file: Option<PathBuf>,
 
-    /// The POS API address (default https://caisse.enregistreuse.fr; also kash.click).
+    /// The POS API address (default: the caisse.enregistreuse.fr API; kash.click also works).
     #[arg(long, env = "API_BASE", value_name = "URL")]
     pub api_base: Option<String>,
 

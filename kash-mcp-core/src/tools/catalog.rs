@@ -792,19 +792,20 @@ async fn product_write(ctx: &Ctx<'_>, create: bool) -> ToolResult<CallToolRespon
     let vat_known = crate::catalog::vat_rates(&products, &departments);
     check_vat(lang, &vat_known, &[args.vat_id, args.eat_in_vat_id])?;
     if let Some(d) = args.department_id
-        && !departments.iter().any(|x| x.id == d) {
-            return Err(ToolError::Invalid(tr!(
-                lang,
-                "There is no department {}. Departments: {}.",
-                "Il n'y a pas de rayon {}. Rayons : {}.",
-                d,
-                departments
-                    .iter()
-                    .map(|x| format!("{} (#{})", x.title.clone().unwrap_or_default(), x.id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
+        && !departments.iter().any(|x| x.id == d)
+    {
+        return Err(ToolError::Invalid(tr!(
+            lang,
+            "There is no department {}. Departments: {}.",
+            "Il n'y a pas de rayon {}. Rayons : {}.",
+            d,
+            departments
+                .iter()
+                .map(|x| format!("{} (#{})", x.title.clone().unwrap_or_default(), x.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
     if let Some(vs) = &args.variations {
         if vs.len() > 5 {
             return Err(ToolError::Invalid(tr!(
@@ -1067,19 +1068,20 @@ async fn department_write(ctx: &Ctx<'_>, create: bool) -> ToolResult<CallToolRes
         &[args.vat_id, args.eat_in_vat_id],
     )?;
     if let Some(g) = args.group_id
-        && !groups.iter().any(|x| x.id == g) {
-            return Err(ToolError::Invalid(tr!(
-                lang,
-                "There is no department group {}. Groups: {}.",
-                "Il n'y a pas de groupe de rayons {}. Groupes : {}.",
-                g,
-                groups
-                    .iter()
-                    .map(|x| format!("{} (#{})", x.title.clone().unwrap_or_default(), x.id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
+        && !groups.iter().any(|x| x.id == g)
+    {
+        return Err(ToolError::Invalid(tr!(
+            lang,
+            "There is no department group {}. Groups: {}.",
+            "Il n'y a pas de groupe de rayons {}. Groupes : {}.",
+            g,
+            groups
+                .iter()
+                .map(|x| format!("{} (#{})", x.title.clone().unwrap_or_default(), x.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
     let mut fields = DepartmentFields::new();
     fields.title = args.title.clone().map(|t| t.trim().to_owned());
     fields.short_title = args.short_title.clone();
@@ -1246,14 +1248,15 @@ fn client_fields(lang: Lang, a: &ClientArgs) -> ToolResult<CustomerFields> {
         })?);
     }
     if let Some(c) = &f.country
-        && (c.len() != 2 || !c.chars().all(|x| x.is_ascii_alphabetic())) {
-            return Err(ToolError::Invalid(tr!(
-                lang,
-                "`country` must be a two-letter ISO code such as FR, got \"{}\".",
-                "`country` doit être un code ISO à deux lettres comme FR, reçu « {} ».",
-                c
-            )));
-        }
+        && (c.len() != 2 || !c.chars().all(|x| x.is_ascii_alphabetic()))
+    {
+        return Err(ToolError::Invalid(tr!(
+            lang,
+            "`country` must be a two-letter ISO code such as FR, got \"{}\".",
+            "`country` doit être un code ISO à deux lettres comme FR, reçu « {} ».",
+            c
+        )));
+    }
     Ok(f)
 }
 

@@ -102,14 +102,15 @@ impl Listed for Products {
                 i18n::quantity(lang, stock)
             ));
             if let Some(alert) = p.stock_alert
-                && stock < alert {
-                    s.push_str(&tr!(
-                        lang,
-                        " (below the alert of {})",
-                        " (sous le seuil de {})",
-                        i18n::quantity(lang, alert)
-                    ));
-                }
+                && stock < alert
+            {
+                s.push_str(&tr!(
+                    lang,
+                    " (below the alert of {})",
+                    " (sous le seuil de {})",
+                    i18n::quantity(lang, alert)
+                ));
+            }
         }
         s
     }
@@ -721,15 +722,16 @@ async fn call_list<K: Listed>(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         ));
     }
     if total == 0
-        && let Some(q) = query {
-            summary = tr!(
-                lang,
-                "No {} match \"{}\". Try a shorter or different word, or list without `query`.",
-                "Aucun des {} ne correspond à « {} ». Essayez un mot plus court ou différent, ou listez sans `query`.",
-                K::NOUN.get(lang),
-                q
-            );
-        }
+        && let Some(q) = query
+    {
+        summary = tr!(
+            lang,
+            "No {} match \"{}\". Try a shorter or different word, or list without `query`.",
+            "Aucun des {} ne correspond à « {} ». Essayez un mot plus court ou différent, ou listez sans `query`.",
+            K::NOUN.get(lang),
+            q
+        );
+    }
     done(
         summary,
         &ListOutput {

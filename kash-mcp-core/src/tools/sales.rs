@@ -618,7 +618,7 @@ pub(crate) struct PricedLine {
     /// VAT rate in percent, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_rate: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variations: Vec<String>,
 }
 
@@ -648,7 +648,7 @@ pub(crate) struct SaleOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pos_total: Option<String>,
     /// VAT per rate, when every line's rate is known.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vat: Vec<VatOut>,
     /// `quote`, `unpaid` or `paid`.
     pub payment_state: String,
@@ -1447,15 +1447,16 @@ async fn resolve(ctx: &Ctx<'_>, shop: &Shop, args: &SaleArgs) -> ToolResult<Reso
                         })
                     })?;
                     if let Some(num) = number
-                        && by_number(num).map(|x| x.id) != Some(t.id) {
-                            return Err(ToolError::Invalid(tr!(
-                                lang,
-                                "`table` {} and `tableNumber` \"{}\" do not name the same table; give one of them.",
-                                "`table` {} et `tableNumber` « {} » ne désignent pas la même table ; donnez l'un des deux.",
-                                id,
-                                num
-                            )));
-                        }
+                        && by_number(num).map(|x| x.id) != Some(t.id)
+                    {
+                        return Err(ToolError::Invalid(tr!(
+                            lang,
+                            "`table` {} and `tableNumber` \"{}\" do not name the same table; give one of them.",
+                            "`table` {} et `tableNumber` « {} » ne désignent pas la même table ; donnez l'un des deux.",
+                            id,
+                            num
+                        )));
+                    }
                     (Some(t.id.0), t.title.clone())
                 }
                 (None, Some(num)) => {
@@ -1529,14 +1530,14 @@ async fn resolve(ctx: &Ctx<'_>, shop: &Shop, args: &SaleArgs) -> ToolResult<Reso
         if let Some(t) = text
             && t.chars()
                 .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            {
-                return Err(ToolError::Invalid(tr!(
-                    lang,
-                    "`{}` contains control characters.",
-                    "`{}` contient des caractères de contrôle.",
-                    what
-                )));
-            }
+        {
+            return Err(ToolError::Invalid(tr!(
+                lang,
+                "`{}` contains control characters.",
+                "`{}` contient des caractères de contrôle.",
+                what
+            )));
+        }
     }
     let value_date = match args.value_date.as_deref() {
         None => None,
@@ -1957,9 +1958,10 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
 
     // 3. Already seen?
     if let Some(key) = &record_key
-        && let Some(previous) = store.get_json::<Record>(key).await.map_err(store_err)? {
-            return replay(lang, previous, &digest);
-        }
+        && let Some(previous) = store.get_json::<Record>(key).await.map_err(store_err)?
+    {
+        return replay(lang, previous, &digest);
+    }
 
     // 4. The user's confirmation.
     if config.confirm_sales {
@@ -2149,5 +2151,60 @@ fn replay(lang: Lang, previous: Record, digest: &str) -> ToolResult<CallToolResp
             "This sale is being recorded by another call right now; nothing was sent again. Check with data_list_orders in a moment.",
             "Cette vente est en cours d'enregistrement par un autre appel ; rien n'a été renvoyé. Vérifiez avec data_list_orders dans un instant."
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_survive_the_store_round_trip() {
+        let out = SaleOutput {
+            status: "recorded".into(),
+            replay: false,
+            order_id: Some(7),
+            number: None,
+            preview_id: None,
+            preview_expires_at: None,
+            lines: vec![PricedLine {
+                kind: "free".into(),
+                title: "x".into(),
+                product_id: None,
+                department_id: None,
+                quantity: "1".into(),
+                unit_price: "1.00".into(),
+                total: "1.00".into(),
+                vat_rate: None,
+                variations: Vec::new(),
+            }],
+            total: "1.00".into(),
+            pos_total: None,
+            vat: Vec::new(),
+            payment_state: "unpaid".into(),
+            payment_mode: None,
+            delivery_method: None,
+            customer: None,
+            table: None,
+            message: "m".into(),
+        };
+        for record in [
+            Record::Recorded {
+                digest: "d".into(),
+                output: out.clone(),
+            },
+            Record::Uncertain {
+                digest: "d".into(),
+                output: out,
+            },
+            Record::Sending { digest: "d".into() },
+        ] {
+            let bytes = serde_json::to_vec(&record).unwrap();
+            let back: Record = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(
+                serde_json::to_value(&back).unwrap(),
+                serde_json::to_value(&record).unwrap()
+            );
+        }
     }
 }

@@ -1,0 +1,18 @@
+//! End-to-end: rmcp's client drives `kash-stdio` (a child process) against the sandbox, in
+//! both protocol eras.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+mod cli;
+mod confirmation;
+mod faults;
+mod protocol;
+mod sales;
+mod scenarios;
+mod support;
+mod tools;

@@ -1,0 +1,59 @@
+"""An outside client: the official MCP Python SDK drives `kash-stdio --sandbox`.
+
+It lists the tools, calls a read (a product search) and a write (a sale: preview, then
+confirm), in both protocol eras (the `initialize` handshake, and 2026-07-28 discovery).
+
+    python tests/python/stdio_client.py target/debug/kash-stdio
+"""
+
+import asyncio
+import sys
+
+from mcp import Client, StdioServerParameters
+
+
+async def session(binary: str, mode: str) -> None:
+    params = StdioServerParameters(command=binary, args=["--sandbox"])
+    async with Client(params, mode=mode) as client:
+        tools = await client.list_tools()
+        names = {t.name for t in tools.tools}
+        for expected in ("sale_create", "data_list_products", "data_list_orders", "ping"):
+            assert expected in names, f"{expected} missing from {sorted(names)}"
+
+        found = await client.call_tool("data_list_products", {"query": "croissant", "limit": 3})
+        assert not found.is_error, found
+        first = found.structured_content["items"][0]
+        assert first["title"] == "Croissant", first
+        product = first["id"]
+
+        sale = {
+            "items": [{"type": "catalog", "productId": product, "quantity": 2}],
+            "payment": -1,
+            "deliveryMethod": "takeaway",
+        }
+        preview = await client.call_tool("sale_create", {**sale, "dryRun": True})
+        assert not preview.is_error, preview
+        assert preview.structured_content["status"] == "preview"
+        receipt = await client.call_tool(
+            "sale_create", {"confirmPreviewId": preview.structured_content["previewId"]}
+        )
+        assert not receipt.is_error, receipt
+        assert receipt.structured_content["status"] == "recorded"
+        text = receipt.content[0].text
+        assert text.startswith("Recorded order "), text
+        again = await client.call_tool(
+            "sale_create", {"confirmPreviewId": preview.structured_content["previewId"]}
+        )
+        assert again.structured_content["replay"] is True
+        assert again.structured_content["orderId"] == receipt.structured_content["orderId"]
+        print(f"python mcp ({mode}): {len(names)} tools; {text}")
+
+
+async def main() -> None:
+    binary = sys.argv[1]
+    for mode in ("legacy", "auto"):
+        await session(binary, mode)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
