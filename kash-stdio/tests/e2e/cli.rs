@@ -215,3 +215,22 @@ async fn exits_promptly_on_eof_and_on_sigterm() {
     assert_eq!(status.code(), Some(0));
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+#[tokio::test]
+async fn started_from_a_terminal_it_says_how_to_connect() {
+    // `script` gives the server a terminal; end of input then stops it.
+    let bin = env!("CARGO_BIN_EXE_kash-stdio");
+    let out = Command::new("script")
+        .args(["-qec", &format!("{bin} --sandbox"), "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .expect("`script` (util-linux) runs the server on a terminal");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("speaks MCP (JSON-RPC) on stdin/stdout"),
+        "{text}"
+    );
+    assert!(text.contains("claude_desktop_config.json"), "{text}");
+    assert!(out.status.success());
+}

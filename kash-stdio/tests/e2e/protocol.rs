@@ -1,6 +1,8 @@
 //! Both protocol eras, resources, prompts, and the old argument names n8n workflows use.
 
-use rmcp::model::{GetPromptRequestParams, ReadResourceRequestParams, ResourceContents};
+use rmcp::model::{
+    GetPromptRequestParams, ProtocolVersion, ReadResourceRequestParams, ResourceContents,
+};
 use serde_json::json;
 
 use crate::support::{ERAS, Era, TestClient, connect, obj, sandbox};
@@ -154,4 +156,25 @@ async fn the_old_argument_names_keep_working() {
     let err = s.err("order_detail", json!({"orderId": 1})).await;
     assert!(err.contains("No order 1"), "{err}");
     let _ = s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn older_clients_are_served_too() {
+    let sb = sandbox().await;
+    for version in [
+        ProtocolVersion::V_2024_11_05,
+        ProtocolVersion::V_2025_03_26,
+        ProtocolVersion::V_2025_06_18,
+    ] {
+        let mut client = TestClient::plain();
+        client.version = Some(version.clone());
+        let s = connect(&sb, Era::Legacy, &[], client).await;
+        let info = s.client.peer_info().unwrap();
+        assert_eq!(info.protocol_version, version);
+        let (_, v) = s.ok("ping", json!({})).await;
+        assert_eq!(v["protocolVersion"], version.to_string());
+        let (text, _) = s.ok("data_list_tables", json!({"query": "84"})).await;
+        assert!(text.contains("table 84"), "{text}");
+        let _ = s.close().await;
+    }
 }

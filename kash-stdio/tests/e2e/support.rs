@@ -44,6 +44,8 @@ pub enum Answer {
 #[derive(Debug, Clone)]
 pub struct TestClient {
     pub answer: Option<Answer>,
+    /// The version offered at `initialize` (default: rmcp's latest with `initialize`).
+    pub version: Option<ProtocolVersion>,
     pub asked: Arc<AtomicUsize>,
     pub last_question: Arc<Mutex<String>>,
 }
@@ -56,6 +58,7 @@ impl TestClient {
     pub fn answering(answer: Option<Answer>) -> Self {
         Self {
             answer,
+            version: None,
             asked: Arc::new(AtomicUsize::new(0)),
             last_question: Arc::new(Mutex::new(String::new())),
         }
@@ -69,7 +72,11 @@ impl ClientHandler for TestClient {
         } else {
             ClientCapabilities::default()
         };
-        ClientConfig::new(caps, Implementation::new("kash-e2e", "0"))
+        let mut config = ClientConfig::new(caps, Implementation::new("kash-e2e", "0"));
+        if let Some(v) = &self.version {
+            config.protocol_version = v.clone();
+        }
+        config
     }
 
     async fn create_elicitation(
