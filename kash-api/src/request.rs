@@ -123,6 +123,19 @@ impl RawResponse {
 
     /// Decodes a list answer: a JSON array, an object keyed by id, or `{"data": [...]}`.
     pub(crate) fn list<T: DeserializeOwned>(&self) -> Result<Vec<T>> {
+        // A plain array decodes straight from the bytes, without building the JSON tree first
+        // (a month of orders is megabytes); anything else, or a failure, takes the general
+        // path, which also names the failing item and field.
+        let body = self
+            .body
+            .strip_prefix("\u{feff}".as_bytes())
+            .unwrap_or(&self.body)
+            .trim_ascii_start();
+        if body.starts_with(b"[")
+            && let Ok(items) = serde_json::from_slice::<Vec<T>>(body)
+        {
+            return Ok(items);
+        }
         let value = self.json_value()?;
         let scrub = self.scrub_fn();
         decode::list(self.endpoint, value, &scrub)

@@ -108,6 +108,13 @@ pub struct Config {
     pub request_state_key: Vec<u8>,
     /// The clock "today" and "this week" are computed from.
     pub clock: Clock,
+    /// How long a completed day of orders stays cached for analytics (days older than a week).
+    pub day_ttl: Duration,
+    /// The same for the last seven days, where late payments and corrections still land.
+    pub recent_day_ttl: Duration,
+    /// Most orders kept decoded in memory for analytics (about 300 bytes each); the store
+    /// keeps the encoded days too.
+    pub analytics_memory_orders: usize,
 }
 
 /// The server's clock: the system's, or one that started at a given moment (reproducible
@@ -156,6 +163,9 @@ impl Default for Config {
             max_text_chars: 60_000,
             request_state_key: random_key(),
             clock: Clock::system(),
+            day_ttl: Duration::from_secs(7 * 24 * 3600),
+            recent_day_ttl: Duration::from_secs(15 * 60),
+            analytics_memory_orders: 1_000_000,
         }
     }
 }

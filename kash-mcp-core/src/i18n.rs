@@ -103,16 +103,35 @@ pub fn money(lang: Lang, amount: Decimal) -> String {
     let abs = rounded.abs();
     let text = format!("{abs:.2}");
     let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), "00"));
+    let dot = lang.pick(".", ",");
+    format!(
+        "{}{}{dot}{frac} €",
+        if negative { "-" } else { "" },
+        group_thousands(lang, int)
+    )
+}
+
+/// `1234567` → `1,234,567` (English) or `1 234 567` with narrow no-break spaces (French).
+fn group_thousands(lang: Lang, digits: &str) -> String {
     let sep = lang.pick(",", "\u{202f}");
     let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push_str(sep);
         }
         grouped.push(c);
     }
-    let dot = lang.pick(".", ",");
-    format!("{}{grouped}{dot}{frac} €", if negative { "-" } else { "" })
+    grouped
+}
+
+/// A whole number for people: `1,234` in English, `1 234` in French.
+pub fn count(lang: Lang, n: i64) -> String {
+    let grouped = group_thousands(lang, &n.unsigned_abs().to_string());
+    if n < 0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
 }
 
 /// A quantity for people: `2`, `0.5` (`0,5` in French).
@@ -145,6 +164,28 @@ pub fn weekday(lang: Lang, d: jiff::civil::Weekday) -> &'static str {
     match lang {
         Lang::En => DAYS_EN.get(i).copied().unwrap_or(""),
         Lang::Fr => DAYS_FR.get(i).copied().unwrap_or(""),
+    }
+}
+
+const DAYS_LONG_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const DAYS_LONG_FR: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+
+/// The weekday's full name (0 = Monday).
+pub fn weekday_long(lang: Lang, monday_zero: u8) -> &'static str {
+    let i = usize::from(monday_zero);
+    match lang {
+        Lang::En => DAYS_LONG_EN.get(i).copied().unwrap_or(""),
+        Lang::Fr => DAYS_LONG_FR.get(i).copied().unwrap_or(""),
     }
 }
 
@@ -185,6 +226,9 @@ mod tests {
         assert_eq!(money(Lang::En, d("12345.678")), "12,345.68 €");
         assert_eq!(money(Lang::Fr, d("-1234.5")), "-1\u{202f}234,50 €");
         assert_eq!(quantity(Lang::Fr, d("0.500")), "0,5");
+        assert_eq!(count(Lang::En, 1_234_567), "1,234,567");
+        assert_eq!(count(Lang::Fr, -1234), "-1\u{202f}234");
+        assert_eq!(weekday_long(Lang::Fr, 1), "mardi");
         assert_eq!(
             date(Lang::Fr, jiff::civil::date(2026, 11, 16)),
             "lun. 16 nov. 2026"

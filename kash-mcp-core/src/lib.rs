@@ -23,6 +23,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analytics;
 mod args;
 mod catalog;
 pub mod config;
@@ -82,6 +83,7 @@ pub(crate) struct Inner {
     pub shops: Arc<dyn ShopProvider>,
     pub store: Arc<dyn Store>,
     pub catalog: CatalogCache,
+    pub days: analytics::loader::DayCache,
     pub codec: RequestStateCodec,
     specs: Vec<tools::Spec>,
     tools: Vec<Tool>,
@@ -104,6 +106,7 @@ impl KashMcp {
         Self {
             inner: Arc::new(Inner {
                 catalog: CatalogCache::new(config.catalog_ttl),
+                days: analytics::loader::DayCache::new(config.analytics_memory_orders),
                 config,
                 shops,
                 store,
@@ -119,6 +122,18 @@ impl KashMcp {
     pub fn tools(&self) -> &[Tool] {
         &self.inner.tools
     }
+}
+
+/// A prompt argument, trimmed.
+fn prompt_arg(request: &GetPromptRequestParams, name: &str) -> Option<String> {
+    request
+        .arguments
+        .as_ref()
+        .and_then(|a| a.get(name))
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 fn instructions(config: &Config) -> String {
@@ -258,7 +273,7 @@ impl ServerHandler for KashMcp {
     async fn get_prompt(
         &self,
         request: GetPromptRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
         let lang = self.inner.config.lang;
         match request.name.as_str() {
@@ -281,8 +296,27 @@ impl ServerHandler for KashMcp {
                     })?;
                 Ok(prompts::record_sale(lang, order).into())
             }
+            "daily_report" => prompts::daily_report(lang, prompt_arg(&request, "date").as_deref())
+                .map(Into::into)
+                .map_err(|e| ErrorData::invalid_params(e, None)),
+            "weekly_report" => {
+                prompts::weekly_report(lang, prompt_arg(&request, "week").as_deref())
+                    .map(Into::into)
+                    .map_err(|e| ErrorData::invalid_params(e, None))
+            }
+            "end_of_day" => {
+                let overview = match self.inner.shops.shop(&context).await {
+                    Ok(shop) => resources::shop_overview(&self.inner, &shop, lang)
+                        .await
+                        .ok(),
+                    Err(_) => None,
+                };
+                Ok(prompts::end_of_day(lang, overview).into())
+            }
             other => Err(ErrorData::invalid_params(
-                format!("unknown prompt `{other}`"),
+                format!(
+                    "unknown prompt `{other}`; prompts: record_sale, daily_report, weekly_report, end_of_day"
+                ),
                 None,
             )),
         }

@@ -65,11 +65,14 @@ A table's `id` (what a sale needs) differs from its number as the staff say it (
 
 ## Which tool for which question
 - \"Record 2 coffees and a croissant at table 4\": data_list_products (query) → sale_create with dryRun → show the preview → sale_create with confirmPreviewId.
-- \"What's my revenue this week?\", \"best customers on Tuesdays?\", \"has takeaway grown this year?\": sales_summary (exact figures computed by the server).
+- \"What's my revenue this week?\": sales_summary with period=this_week. \"Best customers on Tuesdays?\": sales_summary with groupBy=customer, weekday=tuesday, period=last_12_months, top=5. \"Has takeaway grown this year?\": sales_summary with deliveryMethod=takeaway, period=this_year, comparison=same_period_last_year. Never add up amounts from order lists yourself.
 - \"Did customer Dupont pay?\": data_list_clients (query) → data_list_orders with customerId and paymentState=unpaid, or order_detail.
 - \"How many orders must be delivered tonight?\": data_list_pending_orders with deliveryMethod=delivery and period=today.
 - \"Set the croissant stock to 40\" / \"24 more arrived\": product_update with stock or stockDelta.
-- \"Cash register report for the week\": report_sales.
+- \"Cash register report for the week\": report_sales with period=this_week (or last_week); PDF, XLS, FEC and SAF-T with `format`.
+
+## Sales figures (sales_summary)
+Validated orders (paid or not) by value date, quotes excluded, in the shop's time zone. Revenue includes VAT and is net of discounts and of refunds (refund orders count negative); revenue excl. VAT = revenue − VAT. Average basket = revenue of sales ÷ number of sales, refunds excluded. By product or department, figures add up order lines. A period in progress is compared up to the same moment. Every answer states its period, time zone and order count: quote them.
 
 ## Safety
 A sale is recorded once: use dryRun then confirmPreviewId, or an idempotencyKey. If an answer says the sale MAY have been recorded, do not record it again: check data_list_orders.
@@ -95,11 +98,14 @@ L'`id` d'une table (ce qu'attend une vente) diffère de son numéro tel que le d
 
 ## Quel outil pour quelle question
 - « Enregistre 2 cafés et un croissant à la table 4 » : data_list_products (query) → sale_create avec dryRun → montrer l'aperçu → sale_create avec confirmPreviewId.
-- « Quel est mon chiffre d'affaires cette semaine ? », « meilleurs clients le mardi ? », « la vente à emporter a-t-elle progressé cette année ? » : sales_summary (chiffres exacts calculés par le serveur).
+- « Quel est mon chiffre d'affaires cette semaine ? » : sales_summary avec period=this_week. « Meilleurs clients le mardi ? » : sales_summary avec groupBy=customer, weekday=tuesday, period=last_12_months, top=5. « La vente à emporter a-t-elle progressé cette année ? » : sales_summary avec deliveryMethod=takeaway, period=this_year, comparison=same_period_last_year. N'additionnez jamais vous-même les montants d'une liste de commandes.
 - « Le client Dupont a-t-il payé ? » : data_list_clients (query) → data_list_orders avec customerId et paymentState=unpaid, ou order_detail.
 - « Combien de commandes à livrer ce soir ? » : data_list_pending_orders avec deliveryMethod=delivery et period=today.
 - « Mets le stock de croissants à 40 » / « 24 de plus sont arrivés » : product_update avec stock ou stockDelta.
-- « Rapport de caisse de la semaine » : report_sales.
+- « Rapport de caisse de la semaine » : report_sales avec period=this_week (ou last_week) ; PDF, XLS, FEC et SAF-T avec `format`.
+
+## Chiffres de vente (sales_summary)
+Commandes validées (payées ou non) par date de valeur, devis exclus, dans le fuseau de la boutique. Le CA est TTC, net des remises et des remboursements (comptés en négatif) ; CA HT = CA − TVA. Panier moyen = CA des ventes ÷ nombre de ventes, remboursements exclus. Par article ou rayon, les chiffres additionnent les lignes. Une période en cours est comparée jusqu'au même moment. Chaque réponse indique sa période, son fuseau et son nombre de commandes : citez-les.
 
 ## Sécurité
 Une vente est enregistrée une seule fois : utilisez dryRun puis confirmPreviewId, ou une idempotencyKey. Si une réponse dit que la vente A PU être enregistrée, ne la réenregistrez pas : vérifiez data_list_orders.

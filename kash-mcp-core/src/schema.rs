@@ -47,6 +47,26 @@ impl Prop {
         p
     }
 
+    /// One of fixed string values, or a list of them.
+    pub fn one_or_many(values: &[&str], desc: Text) -> Self {
+        let mut schema = Map::new();
+        schema.insert(
+            "anyOf".into(),
+            json!([
+                {"type": "string", "enum": values},
+                {"type": "array", "items": {"type": "string", "enum": values}, "minItems": 1}
+            ]),
+        );
+        Prop { schema, desc }
+    }
+
+    /// An integer id or a name.
+    pub fn id_or_name(desc: Text) -> Self {
+        let mut schema = Map::new();
+        schema.insert("type".into(), json!(["integer", "string"]));
+        Prop { schema, desc }
+    }
+
     /// A list of `item`.
     pub fn array(item: Value, desc: Text) -> Self {
         let mut p = typed("array", desc);

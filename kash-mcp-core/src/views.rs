@@ -42,6 +42,38 @@ impl From<Decimal> for Amount {
     }
 }
 
+/// A figure (a count, a quantity, a change): an integer when whole, else a decimal number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Num(pub Decimal);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use rust_decimal::prelude::ToPrimitive;
+        let d = self.0.round_dp(4).normalize();
+        if d.fract().is_zero()
+            && let Some(i) = d.to_i64()
+        {
+            return s.serialize_i64(i);
+        }
+        match d.to_f64() {
+            Some(f) if f.is_finite() => s.serialize_f64(f),
+            _ => s.serialize_str(&d.to_string()),
+        }
+    }
+}
+
+impl JsonSchema for Num {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Num".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "number"})
+    }
+}
+
 /// A customer reference.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CustomerRef {
@@ -80,7 +112,7 @@ pub struct LineView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_rate: Option<Amount>,
     /// Chosen variation choices.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variations: Vec<String>,
 }
 
@@ -192,10 +224,10 @@ pub struct OrderView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<LineView>>,
     /// VAT per rate.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vat: Vec<VatView>,
     /// Payments.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<PaymentView>,
 }
 

@@ -43,8 +43,10 @@ const OLD_SERVER_TOOLS: [&str; 17] = [
     "ping",
 ];
 
-const NEW_TOOLS: [&str; 10] = [
+const NEW_TOOLS: [&str; 12] = [
     "data_list_pending_orders",
+    "sales_summary",
+    "report_sales",
     "product_create",
     "product_update",
     "product_delete",
@@ -124,7 +126,8 @@ fn every_tool_is_fully_described_and_annotated() {
             );
             let a = t.annotations.as_ref().expect("annotations");
             assert_eq!(a.open_world_hint, Some(true), "{name}: open world");
-            let read = name.starts_with("data_list_") || name == "order_detail" || name == "ping";
+            let read = name.starts_with("data_list_")
+                || ["order_detail", "ping", "sales_summary", "report_sales"].contains(&name);
             assert_eq!(a.read_only_hint, Some(read), "{name}: read-only hint");
             if name == "sale_create" || name.ends_with("_create") {
                 assert_eq!(a.destructive_hint, Some(false), "{name}: additive");

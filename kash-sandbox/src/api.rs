@@ -1,6 +1,7 @@
 //! The scripts: authentication, routing, and the read endpoints.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::http::Method;
 use jiff::Timestamp;
@@ -83,12 +84,13 @@ pub fn dispatch(state: &AppState, req: &Req) -> Reply {
     if is_write {
         return crate::writes::handle(state, &shop, req);
     }
+    let items = state.list_items.load(Ordering::Relaxed);
     match script {
         "webapp.php" => crate::sales::record(state, &shop, req),
-        "getOrders.php" => orders(&shop, req),
+        "getOrders.php" => orders(&shop, req, items),
         "getOrder.php" => order(&shop, req),
         "getSales.php" => crate::reports::report(&shop, req, state.clock.now()),
-        _ => list(&shop, req),
+        _ => list(&shop, req, items),
     }
 }
 
@@ -120,7 +122,8 @@ fn login(state: &AppState, req: &Req) -> Reply {
     }
 }
 
-fn list(shop: &ShopHandle, req: &Req) -> Reply {
+/// A list script; `items`: whether orders carry their lines.
+fn list(shop: &ShopHandle, req: &Req, items: bool) -> Reply {
     let Ok(d) = shop.data.read() else {
         return Reply::Error("Erreur interne".to_owned());
     };
@@ -149,9 +152,9 @@ fn list(shop: &ShopHandle, req: &Req) -> Reply {
         "getTables.php" => d.tables.iter().map(wire::table).collect(),
         "getPending.php" => {
             if format == "json" {
-                return Reply::json(&pending(&d, &shop.tz));
+                return Reply::json(&pending(&d, &shop.tz, items));
             }
-            pending(&d, &shop.tz)
+            pending(&d, &shop.tz, items)
                 .iter()
                 .filter_map(|o| serde_json::to_value(o).ok())
                 .map(flatten_order)
@@ -189,12 +192,23 @@ fn flatten_order(v: Value) -> Value {
 }
 
 /// Validated orders not yet handed over, by delivery time.
-fn pending<'a>(d: &'a ShopData, tz: &TimeZone) -> Vec<wire::WireOrder<'a>> {
+fn pending<'a>(d: &'a ShopData, tz: &TimeZone, items: bool) -> Vec<wire::WireOrder<'a>> {
     let mut open: Vec<&crate::model::Order> = d.orders.iter().filter(|o| !o.terminated).collect();
     open.sort_by_key(|o| (o.delivery_at().unwrap_or(o.created), o.id));
     open.into_iter()
-        .map(|o| wire::order(d, o, tz, OrderShape::List))
+        .map(|o| list_order(d, o, tz, items))
         .collect()
+}
+
+/// An order as lists show it, with or without its lines.
+fn list_order<'a>(
+    d: &'a ShopData,
+    o: &'a crate::model::Order,
+    tz: &TimeZone,
+    items: bool,
+) -> wire::WireOrder<'a> {
+    let order = wire::order(d, o, tz, OrderShape::List);
+    if items { order } else { order.without_items() }
 }
 
 /// Reads an ISO 8601 instant; without an offset, the shop's local time.
@@ -215,7 +229,7 @@ pub fn parse_instant(text: &str, tz: &TimeZone) -> Option<Timestamp> {
     None
 }
 
-fn orders(shop: &ShopHandle, req: &Req) -> Reply {
+fn orders(shop: &ShopHandle, req: &Req, items: bool) -> Reply {
     let validated = match req.get("validatedOrders") {
         Some("true" | "1") => true,
         Some("false" | "0") => false,
@@ -267,7 +281,7 @@ fn orders(shop: &ShopHandle, req: &Req) -> Reply {
     let out: Vec<wire::WireOrder<'_>> = source
         .iter()
         .filter(|o| filter.is_none_or(|m| o.delivery_method == m))
-        .map(|o| wire::order(&d, o, &shop.tz, OrderShape::List))
+        .map(|o| list_order(&d, o, &shop.tz, items))
         .collect();
     Reply::json(&out)
 }

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::Router;
@@ -12,7 +13,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use bytes::Bytes;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::faults::{FaultConfig, FaultMode, LoggedRequest, redact};
@@ -149,6 +150,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/_sandbox/faults",
             get(get_faults).put(put_faults).delete(clear_faults),
+        )
+        .route(
+            "/_sandbox/options",
+            get(get_options).put(put_options).delete(reset_options),
         )
         .route(
             "/_sandbox/requests",
@@ -342,6 +347,66 @@ async fn clear_faults(
     if let Ok(mut f) = state.faults.lock() {
         f.set(FaultConfig::default());
     }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// Runtime options (`PUT /_sandbox/options`); a field left out takes its default, an unknown
+/// one is refused (a misspelt option would otherwise change nothing, silently).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Options {
+    /// Whether `getOrders.php` and `getPending.php` include each order's `items`.
+    list_items: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { list_items: true }
+    }
+}
+
+impl Options {
+    fn current(state: &AppState) -> Self {
+        Self {
+            list_items: state.list_items.load(Ordering::Relaxed),
+        }
+    }
+
+    fn apply(self, state: &AppState) {
+        state.list_items.store(self.list_items, Ordering::Relaxed);
+    }
+}
+
+async fn get_options(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
+    if let Err(r) = loopback_only(peer) {
+        return *r;
+    }
+    axum::Json(Options::current(&state)).into_response()
+}
+
+async fn put_options(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    axum::Json(options): axum::Json<Options>,
+) -> Response {
+    if let Err(r) = loopback_only(peer) {
+        return *r;
+    }
+    options.apply(&state);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn reset_options(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
+    if let Err(r) = loopback_only(peer) {
+        return *r;
+    }
+    Options::default().apply(&state);
     StatusCode::NO_CONTENT.into_response()
 }
 

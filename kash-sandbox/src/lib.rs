@@ -35,6 +35,7 @@ pub mod wire;
 mod writes;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -122,6 +123,7 @@ impl Sandbox {
             history_days: config.history_days,
             faults: Mutex::new(faults::FaultState::default()),
             log: Mutex::new(faults::RequestLog::default()),
+            list_items: AtomicBool::new(true),
         });
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
@@ -176,6 +178,13 @@ impl Sandbox {
         if let Ok(mut f) = self.state.faults.lock() {
             f.set(config);
         }
+    }
+
+    /// Whether order lists carry each order's lines (default on). Off, `getOrders.php` and
+    /// `getPending.php` leave out the `items` field of every order (JSON, CSV and HTML), as a
+    /// back office whose lists do not include lines would; `getOrder.php` still has them.
+    pub fn set_list_items(&self, on: bool) {
+        self.state.list_items.store(on, Ordering::Relaxed);
     }
 
     /// Removes every fault.

@@ -1,7 +1,8 @@
-//! Shared state: the shops, the clock, faults and the request log.
+//! Shared state: the shops, the clock, options, faults and the request log.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -79,6 +80,8 @@ pub struct AppState {
     pub history_days: u32,
     pub faults: Mutex<FaultState>,
     pub log: Mutex<RequestLog>,
+    /// Whether `getOrders.php` and `getPending.php` include each order's lines (`items`).
+    pub list_items: AtomicBool,
 }
 
 /// Builds a shop deterministically from `seed`, with history ending at `now`.

@@ -354,7 +354,19 @@ pub struct WireOrder<'a> {
     delivery_address: String,
     #[serde(skip_serializing_if = "str::is_empty")]
     statut: &'a str,
-    items: Vec<WireLine<'a>>,
+    /// Left out of lists when the sandbox is told to (`Sandbox::set_list_items(false)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Vec<WireLine<'a>>>,
+}
+
+impl WireOrder<'_> {
+    /// The order without its lines, as a list that does not carry them shows it.
+    pub(crate) fn without_items(self) -> Self {
+        Self {
+            items: None,
+            ..self
+        }
+    }
 }
 
 /// How much of an order to write.
@@ -436,16 +448,9 @@ pub fn order<'a>(
     } else {
         String::new()
     };
-    let year = Timestamp::from_second(o.created)
-        .map(|t| t.to_zoned(tz.clone()).year())
-        .unwrap_or(1970);
     WireOrder {
         id: o.id.to_string(),
-        internal_id: if o.number > 0 {
-            format!("F{year}-{:06}", o.number)
-        } else {
-            format!("D{year}-{:06}", o.id)
-        },
+        internal_id: internal_id(o, tz),
         date: local(o.created, tz),
         value_date: o.value_date.to_string(),
         price: money(o.total),
@@ -471,34 +476,49 @@ pub fn order<'a>(
         delivery_man: o.delivery_man().map(|d| d.to_string()).unwrap_or_default(),
         delivery_address,
         statut: o.status().unwrap_or(""),
-        items: o
-            .lines
-            .iter()
-            .map(|l| WireLine {
-                product: id(l.product),
-                department: id(l.department),
-                titre: &l.title,
-                quantite: qty(l.quantity),
-                unit: money(l.unit_price),
-                remise: money(l.discount),
-                total: money(l.total),
-                vat_rate: rate(l.vat_rate),
-                declinaisons: l
-                    .variations
-                    .iter()
-                    .map(|c| {
-                        let (title, delta) = shop
-                            .choice(*c)
-                            .map_or(("", 0), |(_, ch)| (ch.title.as_str(), ch.delta));
-                        WireChoice {
-                            id: c.to_string(),
-                            titre: title,
-                            delta: money(delta),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect(),
+        items: Some(
+            o.lines
+                .iter()
+                .map(|l| WireLine {
+                    product: id(l.product),
+                    department: id(l.department),
+                    titre: &l.title,
+                    quantite: qty(l.quantity),
+                    unit: money(l.unit_price),
+                    remise: money(l.discount),
+                    total: money(l.total),
+                    vat_rate: rate(l.vat_rate),
+                    declinaisons: l
+                        .variations
+                        .iter()
+                        .map(|c| {
+                            let (title, delta) = shop
+                                .choice(*c)
+                                .map_or(("", 0), |(_, ch)| (ch.title.as_str(), ch.delta));
+                            WireChoice {
+                                id: c.to_string(),
+                                titre: title,
+                                delta: money(delta),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// The order's number as the back office shows it (`orderInternalID`): `F2026-000123` for an
+/// invoice (the year it was created, in the shop's zone, and its sequence), `D2026-000456` for
+/// a quote (its id).
+pub(crate) fn internal_id(o: &Order, tz: &TimeZone) -> String {
+    let year = Timestamp::from_second(o.created)
+        .map(|t| t.to_zoned(tz.clone()).year())
+        .unwrap_or(1970);
+    if o.number > 0 {
+        format!("F{year}-{:06}", o.number)
+    } else {
+        format!("D{year}-{:06}", o.id)
     }
 }
 

@@ -1,7 +1,8 @@
 """An outside client: the official MCP Python SDK drives `kash-stdio --sandbox`.
 
-It lists the tools, calls a read (a product search) and a write (a sale: preview, then
-confirm), in both protocol eras (the `initialize` handshake, and 2026-07-28 discovery).
+It lists the tools, calls a read (a product search), a write (a sale: preview, then confirm),
+a sales summary and a PDF report (the SDK checks structured content against each tool's
+output schema), in both protocol eras (the `initialize` handshake, and 2026-07-28 discovery).
 
     python tests/python/stdio_client.py target/debug/kash-stdio
 """
@@ -46,7 +47,22 @@ async def session(binary: str, mode: str) -> None:
         )
         assert again.structured_content["replay"] is True
         assert again.structured_content["orderId"] == receipt.structured_content["orderId"]
-        print(f"python mcp ({mode}): {len(names)} tools; {text}")
+
+        summary = await client.call_tool(
+            "sales_summary",
+            {"period": "last_week", "groupBy": "customer", "top": 5, "comparison": "previous_period"},
+        )
+        assert not summary.is_error, summary
+        figures = summary.structured_content
+        assert figures["total"]["orders"] > 500, figures["total"]
+        assert len(figures["groups"]["rows"]) == 5
+        assert "change" in figures["comparison"]
+
+        report = await client.call_tool("report_sales", {"period": "yesterday", "format": "PDF"})
+        assert not report.is_error, report
+        blobs = [c for c in report.content if c.type == "resource"]
+        assert len(blobs) == 1 and blobs[0].resource.mime_type == "application/pdf", blobs
+        print(f"python mcp ({mode}): {len(names)} tools; {text}; {summary.content[0].text.splitlines()[0]}")
 
 
 async def main() -> None:

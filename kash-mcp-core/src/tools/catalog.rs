@@ -487,7 +487,7 @@ pub(crate) struct WriteOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     pub name: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
     pub message: String,
 }

@@ -21,7 +21,9 @@ pub(crate) mod catalog;
 pub(crate) mod lists;
 pub(crate) mod orders;
 pub(crate) mod ping;
+pub(crate) mod report;
 pub(crate) mod sales;
+pub(crate) mod summary;
 
 /// Which handler a tool name leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +35,8 @@ pub(crate) enum ToolId {
     Pending,
     SaleCreate,
     Catalog(catalog::CatalogOp),
+    Summary,
+    Report,
 }
 
 /// What kind of effect a tool has, for its annotations.
@@ -98,6 +102,8 @@ pub(crate) fn all_specs() -> Vec<Spec> {
     v.extend(orders::specs());
     v.push(sales::spec());
     v.extend(catalog::specs());
+    v.push(summary::spec());
+    v.push(report::spec());
     v
 }
 
@@ -150,5 +156,7 @@ pub(crate) async fn dispatch(id: ToolId, ctx: &Ctx<'_>) -> ToolResult<CallToolRe
         ToolId::Pending => orders::pending(ctx).await,
         ToolId::SaleCreate => sales::call(ctx).await,
         ToolId::Catalog(op) => catalog::call(op, ctx).await,
+        ToolId::Summary => summary::call(ctx).await,
+        ToolId::Report => report::call(ctx).await,
     }
 }

@@ -65,7 +65,7 @@ pub(crate) fn specs() -> Vec<Spec> {
     ]
 }
 
-fn period_props() -> Vec<(&'static str, Prop)> {
+pub(crate) fn period_props() -> Vec<(&'static str, Prop)> {
     vec![
         (
             "period",
@@ -94,17 +94,20 @@ fn period_props() -> Vec<(&'static str, Prop)> {
     ]
 }
 
-fn delivery_prop() -> Prop {
+/// The delivery methods by name, in code order (0–6).
+pub(crate) const DELIVERY_METHODS: [&str; 7] = [
+    "takeaway",
+    "delivery",
+    "eat_in",
+    "drive_through",
+    "counter_sale",
+    "relay_point",
+    "shipping",
+];
+
+pub(crate) fn delivery_prop() -> Prop {
     Prop::one_of(
-        &[
-            "takeaway",
-            "delivery",
-            "eat_in",
-            "drive_through",
-            "counter_sale",
-            "relay_point",
-            "shipping",
-        ],
+        &DELIVERY_METHODS,
         t!(
             "How the order leaves the shop: takeaway (code 0), delivery (1), eat_in (2, \"sur place\"), drive_through (3), counter_sale (4), relay_point (5), shipping (6). The codes 0–6 are accepted too.",
             "Comment la commande quitte la boutique : takeaway (code 0, à emporter), delivery (1, livraison), eat_in (2, sur place), drive_through (3, drive), counter_sale (4, vente au comptoir), relay_point (5, point relais), shipping (6, expédition). Les codes 0 à 6 sont aussi acceptés."

@@ -2015,6 +2015,13 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             <kash_api::customers::Customers as kash_api::lists::ListKind>::SCRIPT,
         ],
     );
+    // A sale dated in the past changes a day the analytics may have cached.
+    if let Some(at) = resolved.value_date
+        && let Ok(ts) = jiff::Timestamp::from_second(at)
+    {
+        crate::analytics::loader::invalidate(ctx, &shop, ts.to_zoned(ctx.tz().clone()).date())
+            .await;
+    }
     match result {
         Ok(receipt) => {
             let out = recorded(lang, &resolved, &receipt);

@@ -64,3 +64,22 @@ pub async fn post_form(
         .unwrap();
     serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
 }
+
+/// A GET to a script with the shop's credentials and `params` in the query string.
+pub async fn get_script(
+    sandbox: &Sandbox,
+    script: &str,
+    params: &[(&str, &str)],
+) -> reqwest::Response {
+    let creds = sandbox.credentials();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("idboutique", &creds.shop_id)
+        .append_pair("key", &creds.api_key)
+        .extend_pairs(params)
+        .finish();
+    raw()
+        .get(format!("{}/workers/{script}?{query}", sandbox.base_url()))
+        .send()
+        .await
+        .unwrap()
+}

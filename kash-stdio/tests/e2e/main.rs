@@ -5,13 +5,15 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    missing_docs
+    missing_docs,
+    clippy::cast_precision_loss
 )]
 
 mod cli;
 mod confirmation;
 mod faults;
 mod protocol;
+mod questions;
 mod sales;
 mod scenarios;
 mod support;

@@ -141,6 +141,8 @@ pub async fn sandbox() -> Sandbox {
 /// A running `kash-stdio` and a client connected to it.
 pub struct Session {
     pub client: RunningService<RoleClient, TestClient>,
+    /// The tools listed at the start, to check every result against its output schema.
+    pub tools: Vec<rmcp::model::Tool>,
     pub stdout: Captured,
     pub stderr: Captured,
     pub child: Child,
@@ -211,8 +213,10 @@ pub async fn spawn(mut cmd: Command, era: Era, handler: TestClient) -> Session {
             .await
             .unwrap(),
     };
+    let tools = client.list_all_tools().await.unwrap_or_default();
     Session {
         client,
+        tools,
         stdout,
         stderr,
         child,
@@ -230,10 +234,15 @@ pub fn obj(v: Value) -> Map<String, Value> {
 impl Session {
     /// Calls a tool (rmcp drives 2026-07-28 input-required rounds through the handler).
     pub async fn call(&self, name: &str, args: Value) -> CallToolResult {
-        self.client
+        let result = self
+            .client
             .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(obj(args)))
             .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        if let Some(tool) = self.tools.iter().find(|t| t.name == name) {
+            kash_e2e::schema::check_output(tool, &result);
+        }
+        result
     }
 
     /// Calls a tool that must succeed; returns its text and structured content.
@@ -268,13 +277,7 @@ impl Session {
     }
 }
 
-pub fn text_of(r: &CallToolResult) -> String {
-    r.content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub use kash_e2e::harness::text_of;
 
 /// The shop's order count in the sandbox (validated and quotes).
 pub fn orders_in(sandbox: &Sandbox) -> usize {

@@ -10,7 +10,7 @@ async fn every_tool(era: Era) {
     let tools = s.client.list_all_tools().await.unwrap();
     assert_eq!(
         tools.len(),
-        27,
+        29,
         "{:?}",
         tools.iter().map(|t| &t.name).collect::<Vec<_>>()
     );
@@ -134,6 +134,17 @@ async fn every_tool(era: Era) {
         ]
         .map(String::from),
     );
+    let (text, summary) = s
+        .ok(
+            "sales_summary",
+            json!({"period": "last_week", "groupBy": "day", "comparison": "previous_period"}),
+        )
+        .await;
+    assert!(summary["total"]["orders"].as_u64().unwrap() > 700, "{text}");
+    assert_eq!(summary["groups"]["rows"].as_array().unwrap().len(), 7);
+    let (text, report) = s.ok("report_sales", json!({"period": "yesterday"})).await;
+    assert_eq!(report["days"][0]["status"], "ok", "{text}");
+    called.extend(["sales_summary", "report_sales"].map(String::from));
     let all: std::collections::BTreeSet<String> =
         tools.iter().map(|t| t.name.to_string()).collect();
     assert_eq!(called, all, "every listed tool was called");

@@ -1,0 +1,150 @@
+//! In-process harness: the sandbox over real HTTP, the MCP server in this process, and rmcp's
+//! client talking to it over a pipe.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use jiff::tz::TimeZone;
+use kash_mcp_core::{Clock, Config, KashMcp, Lang, MemoryStore, StaticShop};
+use kash_sandbox::{Sandbox, SandboxConfig};
+use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, ProgressNotificationParam};
+use rmcp::service::{NotificationContext, RoleClient, RunningService};
+use rmcp::{ClientHandler, ServiceExt};
+use serde_json::Value;
+
+use crate::truth::{Fig, Group, Query, summarize};
+
+/// Tuesday 24 November 2026, 17:30 in Paris.
+pub const NOW: &str = "2026-11-24T16:30:00Z";
+
+/// Records progress notifications.
+#[derive(Clone, Default)]
+pub struct Client {
+    pub progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").finish_non_exhaustive()
+    }
+}
+
+impl ClientHandler for Client {
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::default()
+    }
+
+    async fn on_progress(
+        &self,
+        params: ProgressNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) {
+        self.progress.lock().unwrap().push(params);
+    }
+}
+
+/// A sandbox, a server on it, and a client.
+pub struct Harness {
+    pub sandbox: Sandbox,
+    pub client: RunningService<RoleClient, Client>,
+    pub progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
+    pub tz: TimeZone,
+    /// The server's tools, to check every result against its output schema.
+    pub tools: Vec<rmcp::model::Tool>,
+}
+
+impl std::fmt::Debug for Harness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Harness")
+            .field("base_url", &self.sandbox.base_url())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A sandbox at [`NOW`] and a server in `lang` on it.
+pub async fn harness_in(lang: Lang) -> Harness {
+    let sandbox = Sandbox::start(SandboxConfig {
+        now: Some(NOW.parse().unwrap()),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let c = sandbox.credentials();
+    let client = kash_api::KashClient::builder(c.shop_id.clone(), c.api_key.clone())
+        .base_url(sandbox.base_url())
+        .build()
+        .unwrap();
+    let config = Config {
+        lang,
+        clock: Clock::starting_at(NOW.parse().unwrap()),
+        ..Config::default()
+    };
+    let server = KashMcp::new(
+        config,
+        Arc::new(StaticShop::new(client)),
+        Arc::new(MemoryStore::default()),
+    );
+    let (server_io, client_io) = tokio::io::duplex(1 << 20);
+    tokio::spawn(async move {
+        let running = server.serve(server_io).await.unwrap();
+        let _ = running.waiting().await;
+    });
+    let handler = Client::default();
+    let progress = handler.progress.clone();
+    let client = handler.serve(client_io).await.unwrap();
+    let tools = client.list_all_tools().await.unwrap();
+    Harness {
+        tools,
+        sandbox,
+        client,
+        progress,
+        tz: TimeZone::get("Europe/Paris").unwrap(),
+    }
+}
+
+/// [`harness_in`] English.
+pub async fn harness() -> Harness {
+    harness_in(Lang::En).await
+}
+
+pub fn text_of(r: &CallToolResult) -> String {
+    r.content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Harness {
+    pub async fn call(&self, name: &str, args: Value) -> CallToolResult {
+        let params = CallToolRequestParams::new(name.to_owned())
+            .with_arguments(args.as_object().unwrap().clone());
+        let result = self.client.call_tool(params).await.unwrap();
+        let tool = self.tools.iter().find(|t| t.name == name).unwrap();
+        crate::schema::check_output(tool, &result);
+        result
+    }
+
+    /// A summary that must succeed: its text and structured content.
+    pub async fn summary(&self, args: Value) -> (String, Value) {
+        let r = self.call("sales_summary", args.clone()).await;
+        let text = text_of(&r);
+        assert_ne!(r.is_error, Some(true), "{args}: {text}");
+        (text, r.structured_content.unwrap())
+    }
+
+    /// A summary that must fail: its message.
+    pub async fn refused(&self, args: Value) -> String {
+        let r = self.call("sales_summary", args.clone()).await;
+        let text = text_of(&r);
+        assert_eq!(r.is_error, Some(true), "{args} should fail: {text}");
+        text
+    }
+
+    pub fn truth(&self, q: &Query, g: Group) -> (Fig, BTreeMap<String, Fig>) {
+        let id = self.sandbox.credentials().shop_id.clone();
+        self.sandbox
+            .with_shop(&id, |d| summarize(d, &self.tz, q, g))
+            .unwrap()
+    }
+}
