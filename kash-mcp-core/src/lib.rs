@@ -2,7 +2,9 @@
 //!
 //! [`KashMcp`] is an rmcp [`ServerHandler`]: give it a [`Config`], a [`ShopProvider`] (who the
 //! caller is and which shop they work for, per request) and a [`Store`] (previews and
-//! idempotency records), then serve it over stdio or Streamable HTTP.
+//! idempotency records), then serve it over stdio or Streamable HTTP. Cached days of orders for
+//! the analytics live in a store of their own ([`KashMcp::with_stores`]; in memory by default),
+//! so that they can never push a sale's record out.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -82,6 +84,8 @@ pub(crate) struct Inner {
     pub config: Config,
     pub shops: Arc<dyn ShopProvider>,
     pub store: Arc<dyn Store>,
+    /// Encoded days of orders (analytics); never the records of sales.
+    pub day_store: Arc<dyn Store>,
     pub catalog: CatalogCache,
     pub days: analytics::loader::DayCache,
     pub codec: RequestStateCodec,
@@ -91,8 +95,25 @@ pub(crate) struct Inner {
 }
 
 impl KashMcp {
-    /// A server with this configuration, shop provider and store.
+    /// A server with this configuration, shop provider and store, caching days of orders in
+    /// memory (at most 128 MiB).
     pub fn new(config: Config, shops: Arc<dyn ShopProvider>, store: Arc<dyn Store>) -> Self {
+        Self::with_stores(
+            config,
+            shops,
+            store,
+            Arc::new(MemoryStore::with_limits(100_000, 128 << 20)),
+        )
+    }
+
+    /// A server whose cached days of orders go to `day_store` (a shared store lets every
+    /// replica use the days one of them fetched).
+    pub fn with_stores(
+        config: Config,
+        shops: Arc<dyn ShopProvider>,
+        store: Arc<dyn Store>,
+        day_store: Arc<dyn Store>,
+    ) -> Self {
         let lang = config.lang;
         let mut specs: Vec<tools::Spec> = tools::all_specs()
             .into_iter()
@@ -110,6 +131,7 @@ impl KashMcp {
                 config,
                 shops,
                 store,
+                day_store,
                 codec,
                 specs,
                 tools,

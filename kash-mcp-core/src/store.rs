@@ -1,6 +1,7 @@
 //! Small key-value storage with expiry, behind a trait: sale previews, idempotency records,
-//! confirmation nonces (and, later, cached days of orders). In memory here; the HTTP server
-//! will bring a shared store (Redis) so that several replicas agree.
+//! confirmation nonces, and (in a store of their own, so that a flood of them can never push a
+//! sale's record out) cached days of orders. In memory here; the HTTP server will bring a
+//! shared store (Redis) so that several replicas agree.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -93,28 +94,67 @@ pub trait StoreExt: Store {
 
 impl<S: Store + ?Sized> StoreExt for S {}
 
-/// Values with their expiry.
-type Entries = HashMap<String, (Vec<u8>, Instant)>;
+/// Values with their expiry, and the bytes they take.
+#[derive(Debug, Default)]
+struct Entries {
+    map: HashMap<String, (Vec<u8>, Instant)>,
+    bytes: usize,
+}
 
-/// The in-memory [`Store`]: a map with expiry times, bounded in size.
+/// Bytes an entry takes (key and value).
+fn size(key: &str, value: &[u8]) -> usize {
+    key.len() + value.len()
+}
+
+impl Entries {
+    fn insert(&mut self, key: &str, value: Vec<u8>, expires: Instant) {
+        self.remove(key);
+        self.bytes += size(key, &value);
+        self.map.insert(key.to_owned(), (value, expires));
+    }
+
+    fn remove(&mut self, key: &str) {
+        if let Some((v, _)) = self.map.remove(key) {
+            self.bytes = self.bytes.saturating_sub(size(key, &v));
+        }
+    }
+
+    fn live(&self, key: &str, now: Instant) -> Option<&Vec<u8>> {
+        self.map
+            .get(key)
+            .filter(|(_, exp)| *exp > now)
+            .map(|(v, _)| v)
+    }
+}
+
+/// The in-memory [`Store`]: a map with expiry times, bounded in entries and in bytes.
 #[derive(Debug)]
 pub struct MemoryStore {
     entries: Mutex<Entries>,
     capacity: usize,
+    max_bytes: usize,
 }
 
 impl Default for MemoryStore {
+    /// 100,000 entries, 256 MiB.
     fn default() -> Self {
-        Self::with_capacity(100_000)
+        Self::with_limits(100_000, 256 << 20)
     }
 }
 
 impl MemoryStore {
     /// A store holding at most `capacity` entries (the ones closest to expiry go first).
     pub fn with_capacity(capacity: usize) -> Self {
+        Self::with_limits(capacity, usize::MAX)
+    }
+
+    /// A store holding at most `capacity` entries and `max_bytes` of keys and values (the
+    /// entries closest to expiry go first).
+    pub fn with_limits(capacity: usize, max_bytes: usize) -> Self {
         Self {
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(Entries::default()),
             capacity: capacity.max(1),
+            max_bytes,
         }
     }
 
@@ -124,37 +164,64 @@ impl MemoryStore {
             .map_err(|_| StoreError("memory store lock poisoned".into()))
     }
 
-    fn make_room(map: &mut Entries, capacity: usize) {
-        if map.len() < capacity {
-            return;
+    /// Stores `value` under `key`, making room first: expired entries go, then the entries
+    /// closest to expiry.
+    fn put(
+        &self,
+        e: &mut Entries,
+        key: &str,
+        value: Vec<u8>,
+        expires: Instant,
+    ) -> Result<(), StoreError> {
+        let incoming = size(key, &value);
+        if incoming > self.max_bytes {
+            return Err(StoreError(format!(
+                "a value of {} bytes is larger than the memory store",
+                value.len()
+            )));
         }
-        let now = Instant::now();
-        map.retain(|_, (_, exp)| *exp > now);
-        while map.len() >= capacity {
-            let Some(oldest) = map
+        e.remove(key);
+        let fits = |e: &Entries| {
+            e.map.len() < self.capacity && e.bytes.saturating_add(incoming) <= self.max_bytes
+        };
+        if !fits(e) {
+            let now = Instant::now();
+            let expired: Vec<String> = e
+                .map
+                .iter()
+                .filter(|(_, (_, exp))| *exp <= now)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in expired {
+                e.remove(&k);
+            }
+        }
+        while !fits(e) {
+            let Some(oldest) = e
+                .map
                 .iter()
                 .min_by_key(|(_, (_, exp))| *exp)
                 .map(|(k, _)| k.clone())
             else {
                 break;
             };
-            map.remove(&oldest);
+            e.remove(&oldest);
         }
+        e.insert(key, value, expires);
+        Ok(())
     }
 }
 
 impl Store for MemoryStore {
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
         Box::pin(async move {
-            let mut map = self.lock()?;
-            match map.get(key) {
-                Some((v, exp)) if *exp > Instant::now() => Ok(Some(v.clone())),
-                Some(_) => {
-                    map.remove(key);
-                    Ok(None)
-                }
-                None => Ok(None),
+            let mut e = self.lock()?;
+            let now = Instant::now();
+            if let Some(v) = e.live(key, now) {
+                return Ok(Some(v.clone()));
             }
+            e.remove(key);
+            Ok(None)
         })
     }
 
@@ -165,12 +232,8 @@ impl Store for MemoryStore {
         ttl: Duration,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let mut map = self.lock()?;
-            if !map.contains_key(key) {
-                Self::make_room(&mut map, self.capacity);
-            }
-            map.insert(key.to_owned(), (value, Instant::now() + ttl));
-            Ok(())
+            let mut e = self.lock()?;
+            self.put(&mut e, key, value, Instant::now() + ttl)
         })
     }
 
@@ -181,13 +244,12 @@ impl Store for MemoryStore {
         ttl: Duration,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(async move {
-            let mut map = self.lock()?;
+            let mut e = self.lock()?;
             let now = Instant::now();
-            if map.get(key).is_some_and(|(_, exp)| *exp > now) {
+            if e.live(key, now).is_some() {
                 return Ok(false);
             }
-            Self::make_room(&mut map, self.capacity);
-            map.insert(key.to_owned(), (value, now + ttl));
+            self.put(&mut e, key, value, now + ttl)?;
             Ok(true)
         })
     }
@@ -234,5 +296,22 @@ mod tests {
         assert_eq!(s.get("d").await.unwrap(), Some(b"d".to_vec()));
         s.delete("d").await.unwrap();
         assert_eq!(s.get("d").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn bounded_in_bytes() {
+        let s = MemoryStore::with_limits(100, 30);
+        let ttl = |n| Duration::from_secs(n);
+        s.set("a", vec![0; 10], ttl(10)).await.unwrap();
+        s.set("b", vec![0; 10], ttl(20)).await.unwrap();
+        // 11 + 11 bytes held; 11 more do not fit: the entry closest to expiry goes.
+        s.set("c", vec![0; 10], ttl(30)).await.unwrap();
+        assert_eq!(s.get("a").await.unwrap(), None);
+        assert!(s.get("b").await.unwrap().is_some());
+        assert!(s.get("c").await.unwrap().is_some());
+        // Replacing a value does not count it twice.
+        s.set("c", vec![1; 12], ttl(30)).await.unwrap();
+        assert!(s.get("b").await.unwrap().is_some());
+        assert!(s.set("big", vec![0; 40], ttl(5)).await.is_err());
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use jiff::tz::TimeZone;
-use kash_mcp_core::{Clock, Config, KashMcp, Lang, MemoryStore, StaticShop};
+use kash_mcp_core::{Clock, Config, KashMcp, Lang, MemoryStore, StaticShop, Store};
 use kash_sandbox::{Sandbox, SandboxConfig};
 use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, ProgressNotificationParam};
 use rmcp::service::{NotificationContext, RoleClient, RunningService};
@@ -63,6 +63,15 @@ impl std::fmt::Debug for Harness {
 
 /// A sandbox at [`NOW`] and a server in `lang` on it.
 pub async fn harness_in(lang: Lang) -> Harness {
+    harness_with(lang, Arc::new(MemoryStore::default()), None).await
+}
+
+/// The same with these stores for the records of sales and (if given) the days of orders.
+pub async fn harness_with(
+    lang: Lang,
+    records: Arc<dyn Store>,
+    days: Option<Arc<dyn Store>>,
+) -> Harness {
     let sandbox = Sandbox::start(SandboxConfig {
         now: Some(NOW.parse().unwrap()),
         ..SandboxConfig::default()
@@ -79,11 +88,11 @@ pub async fn harness_in(lang: Lang) -> Harness {
         clock: Clock::starting_at(NOW.parse().unwrap()),
         ..Config::default()
     };
-    let server = KashMcp::new(
-        config,
-        Arc::new(StaticShop::new(client)),
-        Arc::new(MemoryStore::default()),
-    );
+    let shop = Arc::new(StaticShop::new(client));
+    let server = match days {
+        Some(days) => KashMcp::with_stores(config, shop, records, days),
+        None => KashMcp::new(config, shop, records),
+    };
     let (server_io, client_io) = tokio::io::duplex(1 << 20);
     tokio::spawn(async move {
         let running = server.serve(server_io).await.unwrap();
@@ -107,6 +116,7 @@ pub async fn harness() -> Harness {
     harness_in(Lang::En).await
 }
 
+/// The text blocks of a result, joined.
 pub fn text_of(r: &CallToolResult) -> String {
     r.content
         .iter()

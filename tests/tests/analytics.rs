@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use kash_e2e::harness::{harness, harness_in, text_of};
+use kash_e2e::harness::{harness, harness_in, harness_with, text_of};
 use kash_e2e::truth::{Fig, Group, Query, cents, midnight, milli};
 use kash_mcp_core::Lang;
 use serde_json::{Value, json};
@@ -757,6 +757,34 @@ async fn past_days_are_cached_today_is_fetched_and_refresh_refetches() {
             .as_deref()
             .is_some_and(|m| m.starts_with("Orders of 2025-"))
     }));
+}
+
+#[tokio::test]
+async fn cached_days_never_push_a_sale_record_out() {
+    // A records store that holds only two entries: were the days of orders kept there, a year
+    // of them would evict the sale's idempotency record.
+    let records = std::sync::Arc::new(kash_mcp_core::MemoryStore::with_capacity(2));
+    let days = std::sync::Arc::new(kash_mcp_core::MemoryStore::default());
+    let h = harness_with(Lang::En, records, Some(days)).await;
+    let sale = json!({
+        "items": [{"type": "catalog", "productId": 25, "quantity": 1}],
+        "payment": 1,
+        "idempotencyKey": "till-4-0042"
+    });
+    let first = h.call("sale_create", sale.clone()).await;
+    assert_ne!(first.is_error, Some(true), "{}", text_of(&first));
+    let (_, year) = h.summary(json!({"period": "last_year"})).await;
+    assert_eq!(year["source"]["fetchedDays"], 365);
+    let (_, again) = h.summary(json!({"period": "last_year"})).await;
+    assert_eq!(again["source"]["cachedDays"], 365, "the days are cached");
+    let replay = h.call("sale_create", sale).await;
+    let out = replay.structured_content.clone().unwrap();
+    assert_eq!(out["replay"], true, "{}", text_of(&replay));
+    assert_eq!(
+        out["orderId"],
+        first.structured_content.unwrap()["orderId"],
+        "the same sale, not a second one"
+    );
 }
 
 #[tokio::test]

@@ -3,8 +3,10 @@
 //! A day is the shop's local calendar day; its orders are the validated orders whose value
 //! date falls in it. Completed days (ended more than [`GRACE`] ago) are cached twice: decoded,
 //! in a bounded in-process map (least recently used first out), and encoded (postcard) in the
-//! [`Store`](crate::Store) under `analytics:v1:<shop>:<time zone>:<date>`, where a shared
-//! store can hold them for every replica. The day in progress is always fetched. Missing days
+//! day store (a [`Store`](crate::Store) of its own, see
+//! [`KashMcp::with_stores`](crate::KashMcp::with_stores)) under
+//! `analytics:v1:<shop>:<time zone>:<date>`, where a shared store can hold them for every
+//! replica. The day in progress is always fetched. Missing days
 //! are fetched in runs of at most [`CHUNK_DAYS`] days, [`CONCURRENCY`] calls at a time; lines
 //! missing from the list are fetched order by order only when the question needs them.
 
@@ -244,7 +246,7 @@ fn ttl_of(ctx: &Ctx<'_>, date: Date, today: Date) -> Duration {
 pub(crate) async fn invalidate(ctx: &Ctx<'_>, shop: &Shop, date: Date) {
     let k = key(shop, ctx.tz(), date);
     ctx.inner.days.remove(&k);
-    if let Err(e) = ctx.inner.store.delete(&k).await {
+    if let Err(e) = ctx.inner.day_store.delete(&k).await {
         tracing::warn!(error = %e, "cached day not invalidated");
     }
 }
@@ -295,7 +297,7 @@ pub(crate) async fn load(
             cached.insert(date, day);
             continue;
         }
-        match ctx.inner.store.get(&k).await {
+        match ctx.inner.day_store.get(&k).await {
             Ok(Some(bytes)) => match postcard::from_bytes::<DayFacts>(&bytes) {
                 Ok(day) if day.date == date.to_string() => {
                     let day = Arc::new(day);
@@ -518,7 +520,7 @@ pub(crate) async fn load(
             let ttl = ttl_of(ctx, date, today);
             match postcard::to_allocvec(&*day) {
                 Ok(bytes) => {
-                    if let Err(e) = ctx.inner.store.set(&k, bytes, ttl).await {
+                    if let Err(e) = ctx.inner.day_store.set(&k, bytes, ttl).await {
                         tracing::warn!(error = %e, "day not cached in the store");
                     }
                 }
