@@ -239,15 +239,7 @@ fn input(lang: Lang) -> JsonObject {
         (
             "deliveryMethod",
             Prop::one_of(
-                &[
-                    "takeaway",
-                    "delivery",
-                    "eat_in",
-                    "drive_through",
-                    "counter_sale",
-                    "relay_point",
-                    "shipping",
-                ],
+                &super::orders::DELIVERY_METHODS,
                 t!(
                     "How the order leaves the shop: takeaway (0), delivery (1), eat_in (2, at a table; eat-in VAT rates apply), drive_through (3), counter_sale (4), relay_point (5), shipping (6). Codes 0–6 accepted.",
                     "Comment la commande quitte la boutique : takeaway (0, à emporter), delivery (1, livraison), eat_in (2, sur place à une table ; TVA sur place), drive_through (3), counter_sale (4, comptoir), relay_point (5, point relais), shipping (6, expédition). Codes 0 à 6 acceptés."
