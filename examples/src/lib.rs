@@ -5,8 +5,9 @@
 //! - `last_week_revenue`: last week's orders and revenue, Monday to Sunday in the shop's
 //!   time zone.
 //!
-//! Each talks to the shop named by `KASH_BASE_URL`, `KASH_SHOP_ID` and `KASH_API_KEY`, or,
-//! when they are not set, to an embedded sandbox with the demo shop:
+//! Each talks to the shop named by `SHOPID` and `APIKEY` (and `API_BASE` when the POS is not at
+//! the default address): the same variables as the MCP servers. When they are not set, it talks
+//! to an embedded sandbox with the demo shop:
 //!
 //! ```sh
 //! cargo run -p kash-examples --bin record_sale
@@ -32,18 +33,18 @@ pub struct Connection {
 /// A configuration error from the client, or the sandbox failing to start.
 pub async fn connect() -> Result<Connection, Box<dyn std::error::Error>> {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    if let (Some(base), Some(shop), Some(key)) = (
-        var("KASH_BASE_URL"),
-        var("KASH_SHOP_ID"),
-        var("KASH_API_KEY"),
-    ) {
-        let client = KashClient::builder(shop, key).base_url(base).build()?;
+    if let (Some(shop), Some(key)) = (var("SHOPID"), var("APIKEY")) {
+        let mut builder = KashClient::builder(shop, key);
+        if let Some(base) = var("API_BASE") {
+            builder = builder.base_url(base);
+        }
+        let client = builder.build()?;
         return Ok(Connection {
             client,
             sandbox: None,
         });
     }
-    eprintln!("KASH_BASE_URL, KASH_SHOP_ID and KASH_API_KEY are not set: using the demo shop.");
+    eprintln!("SHOPID and APIKEY are not set: using the demo shop.");
     let sandbox = Sandbox::start(SandboxConfig::default()).await?;
     let c = sandbox.credentials();
     let client = KashClient::builder(&c.shop_id, &c.api_key)

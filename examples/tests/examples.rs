@@ -22,9 +22,9 @@ async fn sandbox() -> Sandbox {
 fn run(bin: &str, sandbox: &Sandbox) -> String {
     let c = sandbox.credentials();
     let out = Command::new(bin)
-        .env("KASH_BASE_URL", sandbox.base_url())
-        .env("KASH_SHOP_ID", &c.shop_id)
-        .env("KASH_API_KEY", &c.api_key)
+        .env("API_BASE", sandbox.base_url())
+        .env("SHOPID", &c.shop_id)
+        .env("APIKEY", &c.api_key)
         .env("KASH_NOW", sandbox.now().to_string())
         .output()
         .unwrap();

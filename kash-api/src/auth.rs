@@ -21,7 +21,7 @@ pub(crate) async fn login(
             "the login and the password are required",
         ));
     }
-    let base = normalize_base_url(base_url)?;
+    let base = normalize_base_url(base_url, false)?;
     let http = http_client(
         DEFAULT_TIMEOUT,
         DEFAULT_CONNECT_TIMEOUT,

@@ -97,6 +97,7 @@ pub struct KashClientBuilder {
     connect_timeout: Duration,
     user_agent: String,
     retry: RetryPolicy,
+    allow_insecure_http: bool,
 }
 
 impl fmt::Debug for KashClientBuilder {
@@ -108,6 +109,7 @@ impl fmt::Debug for KashClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -138,6 +140,7 @@ impl KashClient {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: concat!("kash-api/", env!("CARGO_PKG_VERSION")).to_owned(),
             retry: RetryPolicy::default(),
+            allow_insecure_http: false,
         }
     }
 
@@ -396,14 +399,24 @@ impl KashClientBuilder {
         self
     }
 
+    /// Allows a plain `http://` base URL on a host that is not loopback. The API key then
+    /// travels in clear on the network: only for a trusted private network. Off by default;
+    /// `http://` to `localhost`, `127.0.0.0/8` and `[::1]` (a local sandbox) is always allowed.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
     /// [`KashError::Config`] for an empty shop id or key, a base URL that is not `http(s)`,
-    /// has credentials, a query or a fragment, or a failing TLS setup.
+    /// is plain `http://` to a host that is not loopback (see
+    /// [`KashClientBuilder::allow_insecure_http`]), has credentials, a query or a fragment, or a
+    /// failing TLS setup.
     pub fn build(self) -> Result<KashClient> {
         let credentials = self.credentials?;
-        let base_url = normalize_base_url(&self.base_url)?;
+        let base_url = normalize_base_url(&self.base_url, self.allow_insecure_http)?;
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err(KashError::config("timeouts must be longer than zero"));
         }
@@ -435,8 +448,21 @@ pub(crate) fn http_client(
         })
 }
 
-/// Checks a base URL and returns it without a trailing slash.
-pub(crate) fn normalize_base_url(raw: &str) -> Result<String> {
+/// Whether a URL's host is this machine (`localhost`, `127.0.0.0/8`, `::1`).
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Checks a base URL and returns it without a trailing slash. Plain `http://` is refused to
+/// anything but loopback unless `allow_insecure_http`: the API key travels in every request.
+pub(crate) fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
     let url = url::Url::parse(raw.trim()).map_err(|e| KashError::Config {
         message: format!("the base URL `{}` is not a valid URL", raw.trim()),
         source: Some(Box::new(e)),
@@ -449,6 +475,14 @@ pub(crate) fn normalize_base_url(raw: &str) -> Result<String> {
     }
     if url.host_str().is_none() {
         return Err(KashError::config("the base URL has no host"));
+    }
+    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(&url) {
+        return Err(KashError::config(format!(
+            "the base URL `{}` is plain http:// to a host that is not this machine: the API key \
+             would travel in clear. Use https://, or allow it explicitly for a trusted private \
+             network (--allow-insecure-http)",
+            url.as_str().trim_end_matches('/')
+        )));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(KashError::config(

@@ -15,17 +15,55 @@ const MAX_MESSAGE_CHARS: usize = 300;
 /// The longest excerpt of a document kept in a decode error.
 const MAX_SNIPPET_CHARS: usize = 160;
 
-/// Replaces every occurrence of `secret` in `text` with `[REDACTED]`, and blanks values that
-/// look like a key parameter (`key=…`, `"key":"…"`, `APIKEY`).
+/// Below this length a secret is only hidden where it stands as a token of its own: a short
+/// key's letters occur in ordinary words, a long random key's never do.
+const SHORT_SECRET: usize = 8;
+
+/// Hides the secret where it can appear: the value of a key parameter (`key=…`,
+/// `"key":"…"`, `APIKEY`), and the secret echoed anywhere (a long key) or as a value of its own
+/// (a short key, bounded by characters that cannot be part of it). Prose is never rewritten:
+/// with a key `k`, "unknown" stays "unknown".
 pub(crate) fn scrub_secret(text: &str, secret: &str) -> String {
-    let mut out = if secret.is_empty() {
-        text.to_owned()
-    } else {
-        text.replace(secret, "[REDACTED]")
-    };
+    let mut out = text.to_owned();
+    if !secret.is_empty() {
+        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        for form in [secret, encoded.as_str()] {
+            out = if form.chars().count() >= SHORT_SECRET {
+                out.replace(form, "[REDACTED]")
+            } else {
+                replace_token(&out, form)
+            };
+        }
+    }
     for marker in ["key=", "\"key\":\"", "\"APIKEY\":\"", "APIKEY="] {
         out = blank_after(&out, marker);
     }
+    out
+}
+
+/// Whether `c` can continue a key-like token (the secret is only hidden as a whole token).
+fn token_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '%')
+}
+
+/// Replaces each occurrence of `secret` that stands as a token of its own.
+fn replace_token(text: &str, secret: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find(secret) {
+        let before = rest.get(..pos).and_then(|h| h.chars().next_back());
+        let after_start = pos + secret.len();
+        let after = rest.get(after_start..).and_then(|t| t.chars().next());
+        let alone = !before.is_some_and(token_char) && !after.is_some_and(token_char);
+        out.push_str(rest.get(..pos).unwrap_or(""));
+        if alone {
+            out.push_str("[REDACTED]");
+        } else {
+            out.push_str(secret);
+        }
+        rest = rest.get(after_start..).unwrap_or("");
+    }
+    out.push_str(rest);
     out
 }
 
@@ -424,6 +462,21 @@ mod tests {
         assert!(!s.contains("abc123"), "{s}");
         let s = scrub_secret(r#"{"key":"zzz","APIKEY":"yyy"}"#, "");
         assert!(!s.contains("zzz") && !s.contains("yyy"), "{s}");
+        let s = scrub_secret("invalid key abc123. (abc123)", "abc123");
+        assert_eq!(s, "invalid key [REDACTED]. ([REDACTED])");
+    }
+
+    #[test]
+    fn a_short_key_never_rewrites_prose() {
+        // The key `k` must not turn "unknown endpoint" into "un[REDACTED]nown endpoint".
+        assert_eq!(scrub_secret("unknown endpoint", "k"), "unknown endpoint");
+        assert_eq!(
+            scrub_secret("get.php?idboutique=1&key=k failed; bad key k", "k"),
+            "get.php?idboutique=1&key=[REDACTED] failed; bad key [REDACTED]"
+        );
+        // A key with characters that URLs encode is hidden in both forms.
+        let s = scrub_secret("echo a+b/c= and a%2Bb%2Fc%3D", "a+b/c=");
+        assert!(!s.contains("a+b/c=") && !s.contains("a%2Bb%2Fc%3D"), "{s}");
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub mod vat_rates;
 
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, KashClient, KashClientBuilder,
-    RetryPolicy,
+    RetryPolicy, is_loopback,
 };
 pub use credentials::{ApiKey, Credentials, ShopId};
 pub use error::{KashError, Result, TransportKind};

@@ -115,6 +115,9 @@ pub struct Config {
     /// Most orders kept decoded in memory for analytics (about 300 bytes each); the store
     /// keeps the encoded days too.
     pub analytics_memory_orders: usize,
+    /// The shop is the built-in demo shop (simulated data): said in the instructions and by
+    /// `ping`, so that nobody mistakes it for a real shop.
+    pub demo: bool,
 }
 
 /// The server's clock: the system's, or one that started at a given moment (reproducible
@@ -166,6 +169,7 @@ impl Default for Config {
             day_ttl: Duration::from_secs(7 * 24 * 3600),
             recent_day_ttl: Duration::from_secs(15 * 60),
             analytics_memory_orders: 1_000_000,
+            demo: false,
         }
     }
 }

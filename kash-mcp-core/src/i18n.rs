@@ -134,6 +134,89 @@ pub fn count(lang: Lang, n: i64) -> String {
     }
 }
 
+/// A countable noun in both languages, singular and plural.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Noun {
+    /// English singular and plural.
+    pub en: (&'static str, &'static str),
+    /// French singular and plural.
+    pub fr: (&'static str, &'static str),
+}
+
+/// A [`Noun`] literal: `noun!("order", "orders", "commande", "commandes")`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! noun {
+    ($en1:expr, $en2:expr, $fr1:expr, $fr2:expr $(,)?) => {
+        $crate::i18n::Noun {
+            en: ($en1, $en2),
+            fr: ($fr1, $fr2),
+        }
+    };
+}
+
+/// The form of `noun` for `n` things: English singular for exactly one, French singular for
+/// zero and one (« 0 commande », « 1 commande »).
+pub fn noun_for(lang: Lang, n: i64, noun: Noun) -> &'static str {
+    let (one, many) = match lang {
+        Lang::En => noun.en,
+        Lang::Fr => noun.fr,
+    };
+    let singular = match lang {
+        Lang::En => n.abs() == 1,
+        Lang::Fr => n.abs() < 2,
+    };
+    if singular { one } else { many }
+}
+
+/// The nouns counted in messages.
+pub mod nouns {
+    use super::Noun;
+
+    /// Orders.
+    pub const ORDER: Noun = crate::noun!("order", "orders", "commande", "commandes");
+    /// Validated orders.
+    pub const VALIDATED_ORDER: Noun = crate::noun!(
+        "validated order",
+        "validated orders",
+        "commande validée",
+        "commandes validées"
+    );
+    /// Orders in progress.
+    pub const PENDING_ORDER: Noun = crate::noun!(
+        "order in progress",
+        "orders in progress",
+        "commande en cours",
+        "commandes en cours"
+    );
+    /// Refunds.
+    pub const REFUND: Noun = crate::noun!("refund", "refunds", "remboursement", "remboursements");
+    /// Unpaid orders.
+    pub const UNPAID: Noun = crate::noun!("unpaid", "unpaid", "impayée", "impayées");
+    /// Items sold.
+    pub const ITEM: Noun = crate::noun!("item", "items", "article", "articles");
+    /// Days.
+    pub const DAY: Noun = crate::noun!("day", "days", "jour", "jours");
+    /// Calls to the POS.
+    pub const CALL: Noun = crate::noun!("call", "calls", "appel", "appels");
+    /// Groups of a summary.
+    pub const GROUP: Noun = crate::noun!("group", "groups", "groupe", "groupes");
+    /// Rows of a table.
+    pub const ROW: Noun = crate::noun!("row", "rows", "ligne", "lignes");
+    /// Bytes.
+    pub const BYTE: Noun = crate::noun!("byte", "bytes", "octet", "octets");
+    /// Minutes.
+    pub const MINUTE: Noun = crate::noun!("minute", "minutes", "minute", "minutes");
+    /// Seats at a table.
+    pub const SEAT: Noun = crate::noun!("seat", "seats", "couvert", "couverts");
+}
+
+/// `n` and the right form of `noun`: `1 order`, `2 orders`, `1 234 commandes`.
+pub fn counted(lang: Lang, n: impl TryInto<i64>, noun: Noun) -> String {
+    let n: i64 = n.try_into().unwrap_or(i64::MAX);
+    format!("{} {}", count(lang, n), noun_for(lang, n, noun))
+}
+
 /// A quantity for people: `2`, `0.5` (`0,5` in French).
 pub fn quantity(lang: Lang, q: Decimal) -> String {
     let s = q.normalize().to_string();
@@ -234,5 +317,19 @@ mod tests {
             "lun. 16 nov. 2026"
         );
         assert_eq!("fr_FR.UTF-8".parse::<Lang>().unwrap(), Lang::Fr);
+    }
+
+    #[test]
+    fn plurals() {
+        let refund = crate::noun!("refund", "refunds", "remboursement", "remboursements");
+        assert_eq!(counted(Lang::En, 1, refund), "1 refund");
+        assert_eq!(counted(Lang::En, 0, refund), "0 refunds");
+        assert_eq!(counted(Lang::En, 2, refund), "2 refunds");
+        assert_eq!(counted(Lang::Fr, 1, refund), "1 remboursement");
+        assert_eq!(counted(Lang::Fr, 0, refund), "0 remboursement");
+        assert_eq!(
+            counted(Lang::Fr, 1500, refund),
+            "1\u{202f}500 remboursements"
+        );
     }
 }

@@ -32,6 +32,8 @@ pub mod config;
 mod confirm;
 pub mod error;
 mod fetch;
+#[cfg(feature = "front")]
+pub mod front;
 pub mod i18n;
 pub mod period;
 mod prompts;
@@ -166,6 +168,15 @@ fn instructions(config: &Config) -> String {
         "Outils pour une caisse Kash (café, boulangerie, restaurant, boutique). Montants en euros TTC ; dates ISO 8601 ; les périodes (today, this_week…) sont calculées dans le fuseau de la boutique, {}. Ventes : payment -2 est un devis, -1 validée non payée, un identifiant de mode de paiement signifie payée. Pour enregistrer une vente en sécurité : trouvez les identifiants (data_list_products, data_list_tables…), appelez sale_create avec dryRun, montrez l'aperçu, puis confirmPreviewId ; n'enregistrez jamais deux fois, et si une vente A PU être enregistrée, vérifiez data_list_orders. Pour le chiffre d'affaires, les meilleurs clients ou les tendances, utilisez sales_summary : il calcule des chiffres exacts. Lisez kash://guide pour les codes et quel outil répond à quelle question.",
         tz
     );
+    if config.demo {
+        s.insert_str(
+            0,
+            config.lang.pick(
+                "DEMO SHOP: this is the built-in demo shop (simulated data, afresh at every start); nothing here is a real sale or a real customer. ",
+                "BOUTIQUE DE DÉMONSTRATION : c'est la boutique de démonstration intégrée (données simulées, remises à zéro à chaque démarrage) ; rien ici n'est une vraie vente ni un vrai client. ",
+            ),
+        );
+    }
     if config.read_only {
         s.push(' ');
         s.push_str(config.lang.pick(
@@ -213,7 +224,8 @@ impl ServerHandler for KashMcp {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let Some(spec) = self.inner.specs.iter().find(|s| s.name == request.name) else {
+        let name = tools::canonical_name(&request.name);
+        let Some(spec) = self.inner.specs.iter().find(|s| s.name == name) else {
             return Err(ErrorData::invalid_params(
                 format!("unknown tool `{}`", request.name),
                 None,

@@ -30,6 +30,7 @@ pub mod model;
 pub mod people;
 mod reports;
 mod sales;
+mod signal;
 mod state;
 pub mod wire;
 mod writes;
@@ -45,6 +46,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{FaultConfig, FaultMode, LoggedRequest};
+pub use signal::ShutdownSignal;
 pub use state::ShopCredentials;
 
 use crate::model::ShopData;

@@ -35,6 +35,7 @@ async fn main() -> std::process::ExitCode {
         )
         .init();
     let args = Args::parse();
+    let mut signal = kash_sandbox::ShutdownSignal::install();
     let config = SandboxConfig {
         addr: args.addr,
         seed: args.seed,
@@ -62,29 +63,7 @@ async fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(1);
     }
     drop(out);
-    wait_for_signal().await;
+    signal.recv().await;
     sandbox.shutdown().await;
     std::process::ExitCode::SUCCESS
-}
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

@@ -141,6 +141,41 @@ fn configuration_errors_are_clear() {
 }
 
 #[test]
+fn plain_http_is_refused_except_to_loopback_or_when_allowed() {
+    // The key travels in every request: never in clear to another machine by default.
+    let err = KashClient::builder(SHOP, KEY)
+        .base_url("http://192.0.2.2:18080")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, KashError::Config { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("in clear") && text.contains("--allow-insecure-http"),
+        "{text}"
+    );
+    assert_no_key(&err);
+    for local in [
+        "http://127.0.0.1:8080",
+        "http://127.9.9.9",
+        "http://localhost:1",
+        "http://[::1]:9",
+    ] {
+        assert!(
+            KashClient::builder(SHOP, KEY)
+                .base_url(local)
+                .build()
+                .is_ok(),
+            "{local}"
+        );
+    }
+    let allowed = KashClient::builder(SHOP, KEY)
+        .base_url("http://192.0.2.2:18080")
+        .allow_insecure_http(true)
+        .build();
+    assert!(allowed.is_ok());
+}
+
+#[test]
 fn the_base_url_keeps_its_path_and_loses_its_slash() {
     let client = KashClient::builder(SHOP, KEY)
         .base_url("https://pos.example.com/kash/")

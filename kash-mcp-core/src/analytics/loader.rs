@@ -493,9 +493,9 @@ pub(crate) async fn load(
                             step,
                             tr!(
                                 lang,
-                                "Lines of {} orders loaded",
-                                "Lignes de {} commandes chargées",
-                                n
+                                "Lines of {} loaded",
+                                "Lignes de {} chargées",
+                                crate::i18n::counted(lang, n, crate::i18n::nouns::ORDER)
                             ),
                         )
                         .await;

@@ -22,7 +22,7 @@ use serde_with::serde_as;
 use super::{Ctx, Effect, Spec, ToolId, done};
 use crate::config::Toolset;
 use crate::error::{ToolError, ToolResult};
-use crate::i18n::{self, Lang, Text};
+use crate::i18n::{self, Lang, Noun, Text};
 use crate::schema::{self, Prop};
 use crate::search::{self, Field};
 use crate::{t, tr};
@@ -58,8 +58,8 @@ pub(crate) trait Listed: ListKind {
     const TOOL: &'static str;
     const TITLE: Text;
     const DESCRIPTION: Text;
-    /// Plural noun, for summaries.
-    const NOUN: Text;
+    /// The noun, for summaries.
+    const NOUN: Noun;
     /// What a query is matched against.
     fn search(item: &Self::Item) -> Vec<Field<'_>>;
     /// One line of the text summary.
@@ -83,7 +83,7 @@ impl Listed for Products {
         "List the shop's catalogue articles (products, \"PLU\") with id, title, price including VAT, department, VAT rate, barcode, stock and low-stock alert, variations (size, milk…). Search with `query` (case- and accent-insensitive, typos tolerated): use it to find the `productId` of \"coffee\" or \"croissant\" before recording a sale. Paged: `limit`, `offset`, then `nextOffset`.",
         "Liste les articles du catalogue (« PLU ») avec identifiant, libellé, prix TTC, rayon, taux de TVA, code-barres, stock et seuil d'alerte, déclinaisons (taille, lait…). Recherchez avec `query` (sans tenir compte de la casse ni des accents, fautes tolérées) : c'est ainsi qu'on trouve le `productId` d'un « café » ou d'un « croissant » avant d'enregistrer une vente. Paginé : `limit`, `offset`, puis `nextOffset`."
     );
-    const NOUN: Text = t!("products", "articles");
+    const NOUN: Noun = crate::noun!("product", "products", "article", "articles");
     fn search(p: &Product) -> Vec<Field<'_>> {
         vec![
             Field::Text(opt(&p.title)),
@@ -124,7 +124,7 @@ impl Listed for Departments {
         "List the departments (\"rayons\": product categories) with their VAT rate and group. A department's VAT applies to its products that have none, and to department lines of a sale (`dept` items).",
         "Liste les rayons (catégories d'articles) avec leur taux de TVA et leur groupe. La TVA d'un rayon s'applique à ses articles qui n'en ont pas, et aux lignes de rayon d'une vente (éléments `dept`)."
     );
-    const NOUN: Text = t!("departments", "rayons");
+    const NOUN: Noun = crate::noun!("department", "departments", "rayon", "rayons");
     fn search(d: &Department) -> Vec<Field<'_>> {
         vec![Field::Text(opt(&d.title)), Field::Text(opt(&d.short_title))]
     }
@@ -145,7 +145,12 @@ impl Listed for DepartmentGroups {
         "List the groups of departments (e.g. \"Café & bar\"), with their accounting chapter.",
         "Liste les groupes de rayons (par exemple « Café & bar »), avec leur chapitre comptable."
     );
-    const NOUN: Text = t!("department groups", "groupes de rayons");
+    const NOUN: Noun = crate::noun!(
+        "department group",
+        "department groups",
+        "groupe de rayons",
+        "groupes de rayons"
+    );
     fn search(g: &DepartmentGroup) -> Vec<Field<'_>> {
         vec![Field::Text(opt(&g.title))]
     }
@@ -162,7 +167,7 @@ impl Listed for Customers {
         "List the customers with contact details (phone, email, address), company, loyalty points and balance. Search with `query` by name, phone, email or loyalty barcode. Names can be close (Dupont, Dupond, Dupont-Martin): check first name, honorific and address before using an `idClient`.",
         "Liste les clients avec leurs coordonnées (téléphone, email, adresse), société, points et cagnotte de fidélité. Recherchez avec `query` par nom, téléphone, email ou code-barres de fidélité. Des noms peuvent se ressembler (Dupont, Dupond, Dupont-Martin) : vérifiez prénom, civilité et adresse avant d'utiliser un `idClient`."
     );
-    const NOUN: Text = t!("customers", "clients");
+    const NOUN: Noun = crate::noun!("customer", "customers", "client", "clients");
     fn search(c: &Customer) -> Vec<Field<'_>> {
         vec![
             Field::Text(opt(&c.last_name)),
@@ -211,7 +216,7 @@ impl Listed for Variations {
         "List the product variations (\"déclinaisons\": size, milk, syrup…) and their choices with the price each adds. A sale line carries the ids of the chosen choices in `variations` (at most five), and only choices of the product's own variations.",
         "Liste les déclinaisons d'articles (taille, lait, sirop…) et leurs choix avec le supplément de prix de chacun. Une ligne de vente porte les identifiants des choix retenus dans `variations` (cinq au plus), et seulement des choix des déclinaisons de l'article."
     );
-    const NOUN: Text = t!("variations", "déclinaisons");
+    const NOUN: Noun = crate::noun!("variation", "variations", "déclinaison", "déclinaisons");
     fn search(v: &Variation) -> Vec<Field<'_>> {
         let mut f = vec![Field::Text(opt(&v.title))];
         f.extend(v.choices.iter().map(|c| Field::Text(opt(&c.title))));
@@ -242,7 +247,7 @@ impl Listed for DeliveryMen {
         "List the delivery people with their phone and whether they are active.",
         "Liste les livreurs avec leur téléphone et s'ils sont actifs."
     );
-    const NOUN: Text = t!("delivery people", "livreurs");
+    const NOUN: Noun = crate::noun!("delivery person", "delivery people", "livreur", "livreurs");
     fn search(d: &DeliveryMan) -> Vec<Field<'_>> {
         vec![
             Field::Text(opt(&d.name)),
@@ -274,7 +279,12 @@ impl Listed for PaymentModes {
         "List the payment modes (cash, card, cheque, meal voucher… and their refund modes). A sale paid with a mode sends its id as `payment`; -1 means validated but unpaid, -2 a quote.",
         "Liste les modes de paiement (espèces, carte, chèque, titre-restaurant… et leurs modes de remboursement). Une vente payée avec un mode envoie son identifiant dans `payment` ; -1 signifie validée mais non payée, -2 un devis."
     );
-    const NOUN: Text = t!("payment modes", "modes de paiement");
+    const NOUN: Noun = crate::noun!(
+        "payment mode",
+        "payment modes",
+        "mode de paiement",
+        "modes de paiement"
+    );
     fn search(p: &PaymentMode) -> Vec<Field<'_>> {
         vec![Field::Text(opt(&p.title))]
     }
@@ -302,7 +312,7 @@ impl Listed for Cashboxes {
         "List the cash registers; a sale may name one with `cashbox`.",
         "Liste les caisses ; une vente peut en désigner une avec `cashbox`."
     );
-    const NOUN: Text = t!("cash registers", "caisses");
+    const NOUN: Noun = crate::noun!("cash register", "cash registers", "caisse", "caisses");
     fn search(c: &Cashbox) -> Vec<Field<'_>> {
         vec![Field::Text(opt(&c.title))]
     }
@@ -319,7 +329,12 @@ impl Listed for DeliveryZones {
         "List the delivery zones with their postcodes, fee, minimum order and typical delay.",
         "Liste les zones de livraison avec leurs codes postaux, frais, minimum de commande et délai habituel."
     );
-    const NOUN: Text = t!("delivery zones", "zones de livraison");
+    const NOUN: Noun = crate::noun!(
+        "delivery zone",
+        "delivery zones",
+        "zone de livraison",
+        "zones de livraison"
+    );
     fn search(z: &DeliveryZone) -> Vec<Field<'_>> {
         let mut f = vec![Field::Text(opt(&z.title))];
         f.extend(z.postcodes.iter().map(|p| Field::Text(p.as_str())));
@@ -349,7 +364,12 @@ impl Listed for RelayPoints {
         "List the relay / pick-up points with address and opening hours.",
         "Liste les points relais avec adresse et horaires."
     );
-    const NOUN: Text = t!("relay points", "points relais");
+    const NOUN: Noun = crate::noun!(
+        "relay point",
+        "relay points",
+        "point relais",
+        "points relais"
+    );
     fn search(r: &RelayPoint) -> Vec<Field<'_>> {
         vec![
             Field::Text(opt(&r.title)),
@@ -378,7 +398,7 @@ impl Listed for Discounts {
         "List the discounts (percentage or amount, with their promo code).",
         "Liste les remises (pourcentage ou montant, avec leur code promo)."
     );
-    const NOUN: Text = t!("discounts", "remises");
+    const NOUN: Noun = crate::noun!("discount", "discounts", "remise", "remises");
     fn search(d: &Discount) -> Vec<Field<'_>> {
         vec![Field::Text(opt(&d.title)), Field::Text(opt(&d.code))]
     }
@@ -396,7 +416,7 @@ impl Listed for Users {
         "List the POS users (cashiers, waiters, managers); a sale may name its user with `user`. Without one, the POS records it as the \"webservice\" user.",
         "Liste les utilisateurs de la caisse (caissiers, serveurs, gérants) ; une vente peut désigner son utilisateur avec `user`. Sinon la caisse l'enregistre au nom de l'utilisateur « webservice »."
     );
-    const NOUN: Text = t!("users", "utilisateurs");
+    const NOUN: Noun = crate::noun!("user", "users", "utilisateur", "utilisateurs");
     fn search(u: &User) -> Vec<Field<'_>> {
         vec![Field::Text(opt(&u.name)), Field::Text(opt(&u.first_name))]
     }
@@ -419,7 +439,7 @@ impl Listed for Tables {
         "List the restaurant tables: `id` is what a sale needs (`tableId`), `title` is the number the staff say (\"table 84\") — they differ. Search with `query`, e.g. \"84\" or \"terrasse\".",
         "Liste les tables du restaurant : `id` est ce qu'une vente attend (`tableId`), `title` est le numéro que dit le personnel (« table 84 ») — ils diffèrent. Recherchez avec `query`, par exemple « 84 » ou « terrasse »."
     );
-    const NOUN: Text = t!("tables", "tables");
+    const NOUN: Noun = crate::noun!("table", "tables", "table", "tables");
     fn search(t: &Table) -> Vec<Field<'_>> {
         vec![Field::Text(opt(&t.title)), Field::Text(opt(&t.room))]
     }
@@ -431,7 +451,7 @@ impl Listed for Tables {
             opt(&t.title),
             opt(&t.room),
             t.seats
-                .map(|s| tr!(lang, ", {} seats", ", {} couverts", s))
+                .map(|s| format!(", {}", i18n::counted(lang, s, i18n::nouns::SEAT)))
                 .unwrap_or_default()
         )
     }
@@ -728,7 +748,7 @@ async fn call_list<K: Listed>(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             lang,
             "No {} match \"{}\". Try a shorter or different word, or list without `query`.",
             "Aucun des {} ne correspond à « {} ». Essayez un mot plus court ou différent, ou listez sans `query`.",
-            K::NOUN.get(lang),
+            i18n::noun_for(lang, 2, K::NOUN),
             q
         );
     }
@@ -752,7 +772,7 @@ async fn call_list<K: Listed>(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
 /// "4 products match "crois" (1–4):" / "113 products (1–50):".
 pub(crate) fn page_summary(
     lang: Lang,
-    noun: Text,
+    noun: Noun,
     total: usize,
     offset: usize,
     shown: usize,
@@ -766,22 +786,26 @@ pub(crate) fn page_summary(
     match query {
         Some(q) if total == 1 => tr!(
             lang,
-            "1 of the {} matches \"{}\"{}:",
-            "1 des {} correspond à « {} »{} :",
-            noun.get(lang),
+            "1 {} matches \"{}\"{}:",
+            "1 {} correspond à « {} »{} :",
+            i18n::noun_for(lang, 1, noun),
             q,
             range
         ),
         Some(q) => tr!(
             lang,
-            "{} {} match \"{}\"{}:",
-            "{} {} correspondent à « {} »{} :",
-            total,
-            noun.get(lang),
+            "{} match \"{}\"{}:",
+            "{} correspondent à « {} »{} :",
+            i18n::counted(lang, total, noun),
             q,
             range
         ),
-        None => tr!(lang, "{} {}{}:", "{} {}{} :", total, noun.get(lang), range),
+        None => format!(
+            "{}{}{}",
+            i18n::counted(lang, total, noun),
+            range,
+            lang.pick(":", " :")
+        ),
     }
 }
 
@@ -838,7 +862,7 @@ fn text_page(
     text: &str,
     limit: usize,
     offset: usize,
-    noun: Text,
+    noun: Noun,
 ) -> ToolResult<CallToolResponse> {
     let lang = ctx.lang;
     let max_chars = ctx.inner.config.max_text_chars;

@@ -95,6 +95,17 @@ impl Spec {
     }
 }
 
+/// Names the old server used that are kept working without being listed.
+const ALIASES: [(&str, &str); 1] = [("data_list_payments_modes", "data_list_payments")];
+
+/// The tool a called name stands for (an unlisted alias leads to its tool).
+pub(crate) fn canonical_name(name: &str) -> &str {
+    ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map_or(name, |(_, tool)| tool)
+}
+
 /// Every tool, in no particular order (the server sorts them by name).
 pub(crate) fn all_specs() -> Vec<Spec> {
     let mut v = vec![ping::spec()];

@@ -716,11 +716,9 @@ pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         .iter()
         .map(|(m, n)| format!("{n} {}", delivery_method_label(lang, m)))
         .collect();
-    let mut summary = tr!(
-        lang,
-        "{} orders in progress{}{} — {}",
-        "{} commandes en cours{}{} — {}",
-        total,
+    let mut summary = format!(
+        "{}{}{} — {}",
+        i18n::counted(lang, total, i18n::nouns::PENDING_ORDER),
         period
             .as_ref()
             .map(|p| format!(", {}", p.label(lang)))

@@ -38,6 +38,8 @@ struct PingOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     protocol_version: Option<String>,
     shop_configured: bool,
+    /// The built-in demo shop (simulated data), not a real one.
+    demo: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     shop_id: Option<String>,
     /// Whether the POS answered.
@@ -58,6 +60,7 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         language: lang.code().into(),
         protocol_version: ctx.rc.protocol_version().map(|v| v.to_string()),
         shop_configured: false,
+        demo: ctx.inner.config.demo,
         shop_id: None,
         pos_reachable: None,
         pos_latency_ms: None,
@@ -79,13 +82,23 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
                     let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
                     out.pos_reachable = Some(true);
                     out.pos_latency_ms = Some(ms);
-                    tr!(
-                        lang,
-                        "pong — shop {} reachable, the POS answered in {} ms.",
-                        "pong — boutique {} joignable, la caisse a répondu en {} ms.",
-                        shop.client.shop_id(),
-                        ms
-                    )
+                    if out.demo {
+                        tr!(
+                            lang,
+                            "pong — DEMO shop {} (built-in, simulated data; not a real shop) reachable, it answered in {} ms.",
+                            "pong — boutique de DÉMONSTRATION {} (intégrée, données simulées ; pas une vraie boutique) joignable, elle a répondu en {} ms.",
+                            shop.client.shop_id(),
+                            ms
+                        )
+                    } else {
+                        tr!(
+                            lang,
+                            "pong — shop {} reachable, the POS answered in {} ms.",
+                            "pong — boutique {} joignable, la caisse a répondu en {} ms.",
+                            shop.client.shop_id(),
+                            ms
+                        )
+                    }
                 }
                 Err(e) => {
                     let message = crate::error::upstream_message(lang, &e);

@@ -20,6 +20,7 @@ use crate::analytics::facts::DayFacts;
 use crate::analytics::loader::{self, LoadOptions, Progress, SourceStats};
 use crate::config::Toolset;
 use crate::error::{ToolError, ToolResult};
+use crate::i18n::nouns;
 use crate::i18n::{self, Lang};
 use crate::period::{Period, Preset};
 use crate::schema::{self, Prop};
@@ -1276,41 +1277,40 @@ fn figures_text(lang: Lang, acc: &Acc) -> String {
         }
         None => s.push_str(&tr!(
             lang,
-            " · VAT not available for {} orders",
-            " · TVA indisponible pour {} commandes",
-            acc.vat_unknown
+            " · VAT not available for {}",
+            " · TVA indisponible pour {}",
+            i18n::counted(lang, acc.vat_unknown, nouns::ORDER)
         )),
     }
     s.push('\n');
     s.push_str(&tr!(
         lang,
-        "{} orders · average basket {}",
-        "{} commandes · panier moyen {}",
-        i18n::count(lang, i64::try_from(acc.orders).unwrap_or(i64::MAX)),
+        "{} · average basket {}",
+        "{} · panier moyen {}",
+        i18n::counted(lang, acc.orders, nouns::ORDER),
         acc.average_basket()
             .map_or_else(|| "n/a".to_owned(), |b| money_c(lang, b))
     ));
     match items_of(acc) {
-        Some(i) => s.push_str(&tr!(
-            lang,
-            " · {} items",
-            " · {} articles",
-            qty_text(lang, i)
+        Some(i) => s.push_str(&format!(
+            " · {} {}",
+            qty_text(lang, i),
+            i18n::noun_for(lang, if i == Decimal::ONE { 1 } else { 2 }, nouns::ITEM)
         )),
         None => s.push_str(&tr!(
             lang,
-            " · items unknown ({} orders without lines)",
-            " · articles inconnus ({} commandes sans lignes)",
-            acc.items_unknown
+            " · items unknown ({} without lines)",
+            " · articles inconnus ({} sans lignes)",
+            i18n::counted(lang, acc.items_unknown, nouns::ORDER)
         )),
     }
     s.push_str(&tr!(
         lang,
-        " · {} refunds ({}) · {} unpaid ({}) · discounts {}",
-        " · {} remboursements ({}) · {} impayées ({}) · remises {}",
-        acc.refunds,
+        " · {} ({}) · {} ({}) · discounts {}",
+        " · {} ({}) · {} ({}) · remises {}",
+        i18n::counted(lang, acc.refunds, nouns::REFUND),
         money_c(lang, acc.refund_amount),
-        acc.unpaid,
+        i18n::counted(lang, acc.unpaid, nouns::UNPAID),
         money_c(lang, acc.unpaid_amount),
         money_c(lang, acc.discount)
     ));
@@ -1882,11 +1882,11 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     let range = RangeOut::new(&period, lang);
     let mut text = tr!(
         lang,
-        "Sales — {}, {}, {} validated orders",
-        "Ventes — {}, {}, {} commandes validées",
+        "Sales — {}, {}, {}",
+        "Ventes — {}, {}, {}",
         period.label(lang),
         tz_name,
-        i18n::count(lang, i64::try_from(main.total.orders).unwrap_or(i64::MAX))
+        i18n::counted(lang, main.total.orders, nouns::VALIDATED_ORDER)
     );
     if !described.is_empty() {
         text.push_str(&format!(" ({})", described.join(", ")));
@@ -1898,11 +1898,11 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             let ch = changes(&main.total, &b.total);
             text.push_str(&tr!(
                 lang,
-                "\nCompared with {} ({}, {} orders): {}",
-                "\nComparé à {} ({}, {} commandes) : {}",
+                "\nCompared with {} ({}, {}): {}",
+                "\nComparé à {} ({}, {}) : {}",
                 c.period.label(lang),
                 c.description,
-                i18n::count(lang, i64::try_from(b.total.orders).unwrap_or(i64::MAX)),
+                i18n::counted(lang, b.total.orders, nouns::ORDER),
                 changes_text(lang, &main.total, &b.total, &ch)
             ));
             Some(ComparisonOut {
@@ -1934,10 +1934,10 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         } else {
             tr!(
                 lang,
-                "\nBy {} ({} groups, by {})",
-                "\nPar {} ({} groupes, par {})",
+                "\nBy {} ({}, by {})",
+                "\nPar {} ({}, par {})",
                 group_name(group),
-                g.count,
+                i18n::counted(lang, g.count, nouns::GROUP),
                 sort.name()
             )
         };
@@ -1949,11 +1949,11 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     text.push_str(&tr!(lang, "\nRules: {}", "\nRègles : {}", rules_text));
     text.push_str(&tr!(
         lang,
-        "\nSource: {} days from the cache, {} fetched; {} calls to the POS.",
-        "\nSource : {} jours du cache, {} lus dans la caisse ; {} appels à la caisse.",
-        stats.cached_days,
+        "\nSource: {} from the cache, {} fetched; {} to the POS.",
+        "\nSource : {} du cache, {} lus dans la caisse ; {} à la caisse.",
+        i18n::counted(lang, stats.cached_days, nouns::DAY),
         stats.fetched_days,
-        stats.upstream_calls()
+        i18n::counted(lang, stats.upstream_calls(), nouns::CALL)
     ));
     done(
         text,

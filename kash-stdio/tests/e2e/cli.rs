@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tokio::process::Command;
 
-use crate::support::{Era, TestClient, command, connect, connect_embedded, sandbox, spawn};
+use crate::support::{
+    Era, TestClient, command, connect, connect_embedded, orders_in, sandbox, spawn,
+};
 
 fn bare() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kash-stdio"));
@@ -232,5 +234,132 @@ async fn started_from_a_terminal_it_says_how_to_connect() {
         "{text}"
     );
     assert!(text.contains("claude_desktop_config.json"), "{text}");
+    assert!(
+        text.contains("npx -y @modelcontextprotocol/inspector"),
+        "{text}"
+    );
+    // End of input at the note (Ctrl-D, as it says) is a normal way out, not a warning.
+    assert!(!text.contains("WARN"), "{text}");
     assert!(out.status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_always_serves_the_demo_shop_whatever_credentials_are_found() {
+    // A "real" shop, named by the environment and a .env file: --sandbox must not touch it.
+    let real = sandbox().await;
+    let c = real.credentials();
+    let dir = std::env::temp_dir().join(format!("kash-stdio-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(".env"), format!("APIKEY={}\n", c.api_key)).unwrap();
+    let mut cmd = command(&["--sandbox"]);
+    cmd.current_dir(&dir)
+        .env("SHOPID", &c.shop_id)
+        .env("API_BASE", real.base_url());
+    let s = spawn(cmd, Era::Legacy, TestClient::plain()).await;
+    let (text, v) = s.ok("ping", json!({})).await;
+    assert_eq!(v["demo"], true, "{v}");
+    assert!(text.contains("DEMO shop"), "{text}");
+    let instructions = s.client.peer_info().unwrap().instructions.clone().unwrap();
+    assert!(instructions.starts_with("DEMO SHOP"), "{instructions}");
+    let before = orders_in(&real);
+    s.ok(
+        "sale_create",
+        json!({"items": [{"type": "catalog", "productId": 1}], "payment": -1}),
+    )
+    .await;
+    assert_eq!(orders_in(&real), before, "the real shop got no sale");
+    let stderr = s.stderr.clone();
+    let _ = s.close().await;
+    let err = stderr.text();
+    assert!(
+        err.contains("--sandbox serves the built-in demo shop; ignoring SHOPID, APIKEY, API_BASE"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn plain_http_to_another_machine_is_refused_unless_allowed() {
+    let out = bare()
+        .env("SHOPID", "1042")
+        .env("APIKEY", "k")
+        .args(["--api-base", "http://192.0.2.2:18080"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("in clear") && err.contains("--allow-insecure-http"),
+        "{err}"
+    );
+    // Allowed explicitly: it starts (and ends at once, stdin being empty), with a warning.
+    let out = bare()
+        .env("SHOPID", "1042")
+        .env("APIKEY", "k")
+        .args([
+            "--api-base",
+            "http://192.0.2.2:18080",
+            "--allow-insecure-http",
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("WARNING") && err.contains("in clear"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn yes_no_settings_accept_every_usual_form_from_the_environment() {
+    let sb = sandbox().await;
+    let c = sb.credentials();
+    for (value, on) in [
+        ("1", true),
+        ("yes", true),
+        ("ON", true),
+        ("true", true),
+        ("0", false),
+        ("no", false),
+        ("off", false),
+    ] {
+        let mut cmd = command(&[]);
+        cmd.env("SHOPID", &c.shop_id)
+            .env("APIKEY", &c.api_key)
+            .env("API_BASE", sb.base_url())
+            .env("KASH_READ_ONLY", value)
+            .env("KASH_CONFIRM_SALES", value);
+        let s = spawn(cmd, Era::Legacy, TestClient::plain()).await;
+        let has_sales = s.tools.iter().any(|t| t.name == "sale_create");
+        assert_eq!(has_sales, !on, "KASH_READ_ONLY={value}");
+        let _ = s.close().await;
+    }
+    let out = bare()
+        .args(["--sandbox"])
+        .env("KASH_READ_ONLY", "maybe")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("true/false, 1/0, yes/no or on/off"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_before_initialize_exits_cleanly() {
+    // Early (while the demo shop is being built) and late (waiting for `initialize`).
+    for wait in [Duration::from_millis(150), Duration::from_millis(2500)] {
+        let mut child = command(&["--sandbox"]).spawn().unwrap();
+        tokio::time::sleep(wait).await;
+        let pid = child.id().unwrap();
+        let kill = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let status = tokio::time::timeout(Duration::from_secs(5), child.wait())
+            .await
+            .expect("exits within 5 s of SIGTERM")
+            .unwrap();
+        assert_eq!(status.code(), Some(0), "after {wait:?}: {status:?}");
+    }
 }

@@ -1,0 +1,14 @@
+//! The plumbing both binaries share (feature `front`): flags, environment and `.env` handling
+//! ([`CommonArgs`]), logs to stderr ([`init_tracing`]), starting the embedded demo shop or the
+//! real shop's client ([`launch`]), and the shutdown signal ([`ShutdownSignal`], registered
+//! before anything else so that SIGTERM always ends the process cleanly). `kash-stdio` and
+//! `kash-http` are a few dozen lines of wiring around it.
+
+mod launch;
+mod logging;
+mod settings;
+
+pub use kash_sandbox::ShutdownSignal;
+pub use launch::{LaunchError, Launched, launch};
+pub use logging::{LogFormat, init_tracing};
+pub use settings::{CommonArgs, EnvFile, Settings, SettingsError, ShopChoice, parse_bool};
