@@ -35,6 +35,8 @@ mod fetch;
 #[cfg(feature = "front")]
 pub mod front;
 pub mod i18n;
+mod normalize;
+mod pages;
 pub mod period;
 mod prompts;
 mod resources;
@@ -43,6 +45,7 @@ pub mod search;
 pub mod shop;
 pub mod store;
 mod tools;
+mod validate;
 pub mod views;
 
 use std::sync::Arc;
@@ -50,9 +53,9 @@ use std::time::Instant;
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
-    Implementation, ListPromptsResult, ListResourcesResult, ListToolsResult,
-    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, RequestStateCodec,
-    ServerCapabilities, ServerConfig, Tool,
+    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
+    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    RequestStateCodec, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -89,9 +92,13 @@ pub(crate) struct Inner {
     /// Encoded days of orders (analytics); never the records of sales.
     pub day_store: Arc<dyn Store>,
     pub catalog: CatalogCache,
+    /// Recent order queries, for paging.
+    pub pages: pages::PageCache,
     pub days: analytics::loader::DayCache,
     pub codec: RequestStateCodec,
     specs: Vec<tools::Spec>,
+    /// Each spec's argument validator, compiled at its first call.
+    validators: Vec<std::sync::OnceLock<Result<validate::ArgsValidator, String>>>,
     tools: Vec<Tool>,
     instructions: String,
 }
@@ -124,11 +131,13 @@ impl KashMcp {
             .collect();
         specs.sort_by_key(|s| s.name);
         let tools = specs.iter().map(|s| s.tool(lang)).collect();
+        let validators = specs.iter().map(|_| std::sync::OnceLock::new()).collect();
         let codec = RequestStateCodec::new_unchecked(config.request_state_key.clone());
         let instructions = instructions(&config);
         Self {
             inner: Arc::new(Inner {
                 catalog: CatalogCache::new(config.catalog_ttl),
+                pages: pages::PageCache::default(),
                 days: analytics::loader::DayCache::new(config.analytics_memory_orders),
                 config,
                 shops,
@@ -136,6 +145,7 @@ impl KashMcp {
                 day_store,
                 codec,
                 specs,
+                validators,
                 tools,
                 instructions,
             }),
@@ -145,6 +155,11 @@ impl KashMcp {
     /// The tools this server offers, sorted by name.
     pub fn tools(&self) -> &[Tool] {
         &self.inner.tools
+    }
+
+    /// Whether the tool `name` is offered.
+    fn offers(&self, name: &str) -> bool {
+        self.inner.specs.iter().any(|s| s.name == name)
     }
 }
 
@@ -225,23 +240,51 @@ impl ServerHandler for KashMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let name = tools::canonical_name(&request.name);
-        let Some(spec) = self.inner.specs.iter().find(|s| s.name == name) else {
+        let Some(index) = self.inner.specs.iter().position(|s| s.name == name) else {
             return Err(ErrorData::invalid_params(
                 format!("unknown tool `{}`", request.name),
                 None,
             ));
         };
+        let (Some(spec), Some(validator)) = (
+            self.inner.specs.get(index),
+            self.inner.validators.get(index),
+        ) else {
+            return Err(ErrorData::internal_error("tool table out of step", None));
+        };
+        let lang = self.inner.config.lang;
+        // Held to the published schema before anything runs.
+        let mut args = request.arguments.clone().unwrap_or_default();
+        (spec.normalize)(&mut args);
+        let validator = validator
+            .get_or_init(|| validate::ArgsValidator::new(&(spec.input)(lang)))
+            .as_ref()
+            .map_err(|e| {
+                tracing::error!(tool = spec.name, error = %e, "input schema does not compile");
+                ErrorData::internal_error("the tool's input schema does not compile", None)
+            })?;
+        if let Err(e) = validator.check(lang, &mut args) {
+            tracing::info!(tool = spec.name, is_error = true, "invalid arguments");
+            return Ok(e.into_result().into());
+        }
+        let mut request = request;
+        request.arguments = Some(args);
         let ctx = tools::Ctx {
             inner: &self.inner,
             rc: &context,
             params: &request,
-            lang: self.inner.config.lang,
+            lang,
         };
         let started = Instant::now();
         let outcome = tools::dispatch(spec.id, &ctx).await;
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match outcome {
-            Ok(response) => {
+            Ok(mut response) => {
+                if let CallToolResponse::Complete(r) = &mut response
+                    && let Some(v) = r.structured_content.as_mut()
+                {
+                    schema::strip_nulls(v);
+                }
                 let is_error =
                     matches!(&response, CallToolResponse::Complete(r) if r.is_error == Some(true));
                 tracing::info!(tool = spec.name, elapsed_ms, is_error, "tool call");
@@ -287,11 +330,44 @@ impl ServerHandler for KashMcp {
                 let text = resources::shop_overview(&self.inner, &shop, lang).await?;
                 Ok(resources::text(resources::SHOP, "application/json", text).into())
             }
+            uri if uri.starts_with("kash://reports/") && self.offers("report_sales") => {
+                let shop = self
+                    .inner
+                    .shops
+                    .shop(&context)
+                    .await
+                    .map_err(|e| ErrorData::invalid_request(e.0, None))?;
+                let today = self
+                    .inner
+                    .config
+                    .clock
+                    .now()
+                    .to_zoned(self.inner.config.time_zone.clone())
+                    .date();
+                tools::report::read(&shop, lang, uri, today)
+                    .await
+                    .map(Into::into)
+            }
             other => Err(ErrorData::resource_not_found(
-                format!("unknown resource `{other}`; resources: kash://guide, kash://shop"),
+                format!(
+                    "unknown resource `{other}`; resources: kash://guide, kash://shop, kash://reports/<date>.<ext>"
+                ),
                 None,
             )),
         }
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        let templates = if self.offers("report_sales") {
+            vec![resources::report_template(self.inner.config.lang)]
+        } else {
+            Vec::new()
+        };
+        Ok(ListResourceTemplatesResult::with_all_items(templates))
     }
 
     async fn list_prompts(

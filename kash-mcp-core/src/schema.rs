@@ -47,23 +47,22 @@ impl Prop {
         p
     }
 
-    /// One of fixed string values, or a list of them.
-    pub fn one_or_many(values: &[&str], desc: Text) -> Self {
-        let mut schema = Map::new();
-        schema.insert(
-            "anyOf".into(),
-            json!([
-                {"type": "string", "enum": values},
-                {"type": "array", "items": {"type": "string", "enum": values}, "minItems": 1}
-            ]),
-        );
-        Prop { schema, desc }
+    /// A non-empty list of fixed string values.
+    pub fn many(values: &[&str], desc: Text) -> Self {
+        let mut p = typed("array", desc);
+        p.schema
+            .insert("items".into(), json!({"type": "string", "enum": values}));
+        p.schema.insert("minItems".into(), json!(1));
+        p
     }
 
     /// An integer id or a name.
     pub fn id_or_name(desc: Text) -> Self {
         let mut schema = Map::new();
-        schema.insert("type".into(), json!(["integer", "string"]));
+        schema.insert(
+            "anyOf".into(),
+            json!([{"type": "integer", "minimum": 1}, {"type": "string", "maxLength": 200}]),
+        );
         Prop { schema, desc }
     }
 
@@ -80,6 +79,37 @@ impl Prop {
         let inner = object_map(lang, props, required);
         p.schema.extend(inner);
         p
+    }
+
+    /// One of several schemas (e.g. a code or a name).
+    pub fn any_of(alternatives: Vec<Value>, desc: Text) -> Self {
+        let mut schema = Map::new();
+        schema.insert("anyOf".into(), Value::Array(alternatives));
+        Prop { schema, desc }
+    }
+
+    /// Lowest value, excluded.
+    pub fn exclusive_min(mut self, v: impl Into<Value>) -> Self {
+        self.schema.insert("exclusiveMinimum".into(), v.into());
+        self
+    }
+
+    /// Shortest text.
+    pub fn min_length(mut self, n: usize) -> Self {
+        self.schema.insert("minLength".into(), json!(n));
+        self
+    }
+
+    /// A regular expression the text must match.
+    pub fn pattern(mut self, re: &str) -> Self {
+        self.schema.insert("pattern".into(), json!(re));
+        self
+    }
+
+    /// Fewest fields of an object.
+    pub fn min_properties(mut self, n: usize) -> Self {
+        self.schema.insert("minProperties".into(), json!(n));
+        self
     }
 
     /// Lowest value.
@@ -124,10 +154,13 @@ impl Prop {
         self
     }
 
-    /// The property's JSON schema in `lang`.
+    /// The property's JSON schema in `lang` (no description where the name says it all).
     pub fn to_value(&self, lang: Lang) -> Value {
         let mut m = self.schema.clone();
-        m.insert("description".into(), json!(self.desc.get(lang)));
+        let desc = self.desc.get(lang);
+        if !desc.is_empty() {
+            m.insert("description".into(), json!(desc));
+        }
         Value::Object(m)
     }
 }
@@ -160,23 +193,95 @@ pub fn no_input() -> JsonObject {
     m
 }
 
-/// An output schema generated from a type, without descriptions (the tool's description says
-/// what the output means, in the chosen language; property names are self-explanatory).
+/// The `format` values every JSON Schema validator knows; others (`uint64`, `double`…) make
+/// clients warn.
+const STANDARD_FORMATS: [&str; 9] = [
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "uri",
+    "uri-reference",
+    "uuid",
+    "ipv4",
+];
+
+/// An output schema generated from a type, portable and compact: no descriptions (the tool's
+/// description says what the output means), no non-standard `format`, no `type` arrays
+/// (absent fields are left out of the structured content, never `null`: see
+/// [`strip_nulls`]), and a shape used more than once defined once under `$defs`.
 pub fn output<T: schemars::JsonSchema>() -> JsonObject {
-    let mut settings = schemars::generate::SchemaSettings::draft2020_12();
-    // No `$ref`: every client can read the schema without resolving references.
-    settings.inline_subschemas = true;
+    let settings = schemars::generate::SchemaSettings::draft2020_12();
     let schema = settings.into_generator().into_root_schema_for::<T>();
     let mut value = serde_json::to_value(schema).unwrap_or_else(|_| json!({"type": "object"}));
-    strip(&mut value);
-    match value {
+    let mut defs = match value.as_object_mut().and_then(|m| m.remove("$defs")) {
+        Some(Value::Object(d)) => d,
+        _ => Map::new(),
+    };
+    for def in defs.values_mut() {
+        portable(def);
+    }
+    portable(&mut value);
+    // Inline the shapes used once; keep the others as shared definitions.
+    let mut uses = std::collections::HashMap::<String, usize>::new();
+    count_refs(&value, &mut uses);
+    for d in defs.values() {
+        count_refs(d, &mut uses);
+    }
+    let once: Map<String, Value> = defs
+        .iter()
+        .filter(|(k, _)| uses.get(*k).copied().unwrap_or(0) <= 1)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for _ in 0..8 {
+        inline(&mut value, &once);
+        for d in defs.values_mut() {
+            inline(d, &once);
+        }
+    }
+    defs.retain(|k, _| uses.get(k).copied().unwrap_or(0) > 1);
+    let mut out = match value {
         Value::Object(m) => m,
         _ => Map::new(),
+    };
+    if !defs.is_empty() {
+        out.insert("$defs".into(), Value::Object(defs));
+    }
+    out
+}
+
+fn ref_name(v: &Value) -> Option<&str> {
+    v.get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+}
+
+fn count_refs(v: &Value, uses: &mut std::collections::HashMap<String, usize>) {
+    if let Some(name) = ref_name(v) {
+        *uses.entry(name.to_owned()).or_default() += 1;
+    }
+    match v {
+        Value::Object(m) => m.values().for_each(|c| count_refs(c, uses)),
+        Value::Array(a) => a.iter().for_each(|c| count_refs(c, uses)),
+        _ => {}
     }
 }
 
-/// Removes `description`, `title` and `$schema` keys everywhere.
-fn strip(v: &mut Value) {
+fn inline(v: &mut Value, once: &Map<String, Value>) {
+    if let Some(def) = ref_name(v).and_then(|n| once.get(n)) {
+        *v = def.clone();
+    }
+    match v {
+        Value::Object(m) => m.values_mut().for_each(|c| inline(c, once)),
+        Value::Array(a) => a.iter_mut().for_each(|c| inline(c, once)),
+        _ => {}
+    }
+}
+
+/// Removes descriptions, titles, `$schema`, non-standard formats, `minimum: 0` and the `null`
+/// of `type` arrays, everywhere.
+fn portable(v: &mut Value) {
     match v {
         Value::Object(m) => {
             m.remove("description");
@@ -184,11 +289,64 @@ fn strip(v: &mut Value) {
             if m.get("title").is_some_and(Value::is_string) {
                 m.remove("title");
             }
+            if m.get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| !STANDARD_FORMATS.contains(&f))
+            {
+                m.remove("format");
+            }
+            if m.get("minimum") == Some(&json!(0)) {
+                m.remove("minimum");
+            }
+            if let Some(Value::Array(types)) = m.get("type") {
+                let kept: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+                let single = match kept.as_slice() {
+                    [one] => Some(one.clone()),
+                    _ => None,
+                };
+                match single {
+                    Some(t) => {
+                        m.insert("type".into(), t);
+                    }
+                    None => {
+                        m.insert("type".into(), Value::Array(kept));
+                    }
+                }
+            }
+            // `Option<Struct>` comes out as `anyOf: [{$ref}, {type: null}]`.
+            if let Some(Value::Array(alts)) = m.get("anyOf") {
+                let kept: Vec<Value> = alts
+                    .iter()
+                    .filter(|a| a.get("type") != Some(&json!("null")))
+                    .cloned()
+                    .collect();
+                if kept.len() == 1
+                    && let Some(Value::Object(only)) = kept.into_iter().next()
+                {
+                    m.remove("anyOf");
+                    for (k, val) in only {
+                        m.entry(k).or_insert(val);
+                    }
+                }
+            }
             for (_, child) in m.iter_mut() {
-                strip(child);
+                portable(child);
             }
         }
-        Value::Array(a) => a.iter_mut().for_each(strip),
+        Value::Array(a) => a.iter_mut().for_each(portable),
+        _ => {}
+    }
+}
+
+/// Leaves out every `null` member of the objects in `v`: an absent field, as the output
+/// schemas declare it.
+pub fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, c| !c.is_null());
+            m.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_nulls),
         _ => {}
     }
 }

@@ -4,6 +4,7 @@
 use jiff::tz::TimeZone;
 use kash_api::Decimal;
 use kash_api::orders::{Order, PaymentState};
+use kash_api::time::PosTime;
 use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
@@ -277,7 +278,7 @@ impl OrderView {
             cashbox_id: order.cashbox_id.map(|c| c.0),
             user: non_empty(&order.user_name),
             is_refund: order.is_refund == Some(true),
-            delivery_at: order.delivery_at.as_ref().map(|t| iso(t, tz)),
+            delivery_at: due_at(order).as_ref().map(|t| iso(t, tz)),
             delivery_man_id: order.delivery_man_id.map(|d| d.0),
             delivery_address: non_empty(&order.delivery_address),
             status: non_empty(&order.status),
@@ -375,14 +376,54 @@ pub fn order_line(lang: Lang, o: &OrderView) -> String {
         }
         parts.push(s);
     }
-    if let Some(name) = o.customer.as_ref().and_then(|c| c.name.clone()) {
-        parts.push(name);
+    if let Some(c) = &o.customer {
+        parts.push(customer_label(c));
     }
     parts.push(payment_label(lang, o));
     if o.is_refund {
         parts.push(lang.pick("refund", "remboursement").to_owned());
     }
     parts.join(" — ")
+}
+
+/// `2026-11-24 18:15`: a delivery time as `sale_create` writes it.
+pub fn due_text(at: &jiff::civil::DateTime) -> String {
+    format!("{} {:02}:{:02}", at.date(), at.hour(), at.minute())
+}
+
+/// The one fixed form of a delivery or pickup time in a public comment, at its start:
+/// `[2026-11-24 18:15]`. The POS's sale call has no delivery time; this mark carries it, and
+/// [`due_at`] reads it back.
+pub fn due_mark(due: &str) -> String {
+    format!("[{due}]")
+}
+
+/// When an order is due: the POS's own delivery time, else the mark `sale_create` wrote at
+/// the start of its public comment.
+pub fn due_at(order: &Order) -> Option<PosTime> {
+    order.delivery_at.or_else(|| {
+        let c = order.public_comment.as_deref()?.trim_start();
+        let inner = c.strip_prefix('[')?.get(..16)?;
+        if c.get(17..18) != Some("]") {
+            return None;
+        }
+        let (d, t) = inner.split_once(' ')?;
+        let date: jiff::civil::Date = d.parse().ok()?;
+        let (h, m) = t.split_once(':')?;
+        let time = jiff::civil::Time::new(h.parse().ok()?, m.parse().ok()?, 0, 0).ok()?;
+        Some(PosTime::Local(date.to_datetime(time)))
+    })
+}
+
+/// A customer as a list shows it: the name and the id, which tell apart two customers of the
+/// same name.
+pub fn customer_label(c: &CustomerRef) -> String {
+    match (&c.name, c.id) {
+        (Some(n), Some(id)) => format!("{n} (#{id})"),
+        (Some(n), None) => n.clone(),
+        (None, Some(id)) => format!("#{id}"),
+        (None, None) => String::new(),
+    }
 }
 
 /// `paid`, `validated, unpaid`, `quote`.

@@ -86,7 +86,50 @@ fn every_old_tool_name_is_kept_and_the_new_ones_exist() {
     }
 }
 
-/// Every property of a schema, recursively, has a description.
+/// Properties whose name says all a model needs (a description would be paid for in every
+/// conversation for nothing).
+const SELF_EXPLANATORY: [&str; 38] = [
+    "titleOverride",
+    "variations",
+    "query",
+    "format",
+    "limit",
+    "offset",
+    "fields",
+    "title",
+    "shortTitle",
+    "description",
+    "email",
+    "phone",
+    "phone2",
+    "address",
+    "address2",
+    "zip",
+    "city",
+    "firstname",
+    "lastname",
+    "vatNumber",
+    "companyRegistration",
+    "barcode",
+    "birthDate",
+    "privateComment",
+    "publicComment",
+    "blacklist",
+    "keyboardHidden",
+    "needsPreparation",
+    "position",
+    "internalId",
+    "buyingPrice",
+    "productId",
+    "departmentId",
+    "clientId",
+    "lat",
+    "lng",
+    "price",
+    "confirm",
+];
+
+/// Every property of a schema, recursively, has a description, unless its name says it all.
 fn check_described(path: &str, schema: &Value) {
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (name, prop) in props {
@@ -95,7 +138,10 @@ fn check_described(path: &str, schema: &Value) {
                 .get("description")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            assert!(!d.trim().is_empty(), "{p} has no description");
+            assert!(
+                !d.trim().is_empty() || SELF_EXPLANATORY.contains(&name.as_str()),
+                "{p} has no description"
+            );
             check_described(&p, prop);
         }
     }
@@ -112,7 +158,7 @@ fn every_tool_is_fully_described_and_annotated() {
             let name = t.name.as_ref();
             assert!(t.title.as_deref().is_some_and(|x| !x.is_empty()), "{name}");
             assert!(
-                t.description.as_deref().is_some_and(|d| d.len() > 40),
+                t.description.as_deref().is_some_and(|d| d.len() >= 8),
                 "{name}"
             );
             let input = Value::Object((*t.input_schema).clone());
@@ -192,4 +238,131 @@ fn read_only_and_toolsets_filter_the_tools() {
                 && *n != "data_list_pending_orders")),
         "{names:?}"
     );
+}
+
+/// Bytes of a JSON value as sent.
+fn wire_len(v: &impl serde::Serialize) -> usize {
+    serde_json::to_vec(v).unwrap().len()
+}
+
+/// What every conversation pays: the part of `tools/list` a client puts in the model's context
+/// (name, description, input schema), and the whole answer.
+#[test]
+fn the_tool_list_stays_within_its_context_budget() {
+    let mut over = Vec::new();
+    for lang in [Lang::En, Lang::Fr] {
+        let s = server(lang);
+        let model_facing: usize = s
+            .tools()
+            .iter()
+            .map(|t| {
+                wire_len(&serde_json::json!({
+                    "name": t.name,
+                    "description": t.description,
+                    "inputSchema": t.input_schema,
+                }))
+            })
+            .sum();
+        let whole = wire_len(&rmcp::model::ListToolsResult::with_all_items(
+            s.tools().to_vec(),
+        ));
+        eprintln!("{lang}: model-facing {model_facing} bytes, tools/list {whole} bytes");
+        if model_facing > 24_000 || whole > 48_000 {
+            over.push(format!(
+                "{lang}: model-facing {model_facing} bytes (at most 24,000), tools/list {whole} bytes (at most 48,000)"
+            ));
+        }
+    }
+    assert!(over.is_empty(), "{over:?}");
+}
+
+/// The rules the MCP Inspector (2.x) and Ajv warn about, for every input and output schema:
+/// `type` arrays, unknown `format`s, remote `$ref`s, untyped schemas, bare boolean schemas.
+fn check_portable(path: &str, v: &Value, parent_key: &str) {
+    const FORMATS: [&str; 9] = [
+        "date-time",
+        "date",
+        "time",
+        "duration",
+        "email",
+        "uri",
+        "uri-reference",
+        "uuid",
+        "ipv4",
+    ];
+    match v {
+        Value::Bool(_) => assert!(
+            [
+                "additionalProperties",
+                "unevaluatedProperties",
+                "propertyNames"
+            ]
+            .contains(&parent_key),
+            "{path}: a boolean schema"
+        ),
+        Value::Object(m) => {
+            assert!(
+                !m.get("type").is_some_and(Value::is_array),
+                "{path}: a type array"
+            );
+            if let Some(f) = m.get("format").and_then(Value::as_str) {
+                assert!(FORMATS.contains(&f), "{path}: non-standard format `{f}`");
+            }
+            if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                assert!(r.starts_with('#'), "{path}: remote $ref {r}");
+            }
+            let typed = [
+                "type",
+                "$ref",
+                "anyOf",
+                "oneOf",
+                "allOf",
+                "enum",
+                "const",
+                "properties",
+                "items",
+            ]
+            .iter()
+            .any(|k| m.contains_key(*k));
+            assert!(typed, "{path}: an untyped schema");
+            for (k, child) in m {
+                match k.as_str() {
+                    "properties" | "$defs" => {
+                        for (name, sub) in child.as_object().into_iter().flatten() {
+                            check_portable(&format!("{path}.{name}"), sub, "");
+                        }
+                    }
+                    "items" | "additionalProperties" | "not" => {
+                        check_portable(&format!("{path}/{k}"), child, k)
+                    }
+                    "anyOf" | "oneOf" | "allOf" => {
+                        for (i, sub) in child.as_array().into_iter().flatten().enumerate() {
+                            check_portable(&format!("{path}/{k}[{i}]"), sub, "");
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_schema_is_portable() {
+    for lang in [Lang::En, Lang::Fr] {
+        for t in server(lang).tools() {
+            check_portable(
+                &format!("{}.input", t.name),
+                &Value::Object((*t.input_schema).clone()),
+                "",
+            );
+            let out = t.output_schema.as_ref().expect("output schema");
+            check_portable(
+                &format!("{}.output", t.name),
+                &Value::Object((**out).clone()),
+                "",
+            );
+        }
+    }
 }

@@ -8,6 +8,7 @@ output schema), in both protocol eras (the `initialize` handshake, and 2026-07-2
 """
 
 import asyncio
+import base64
 import sys
 
 from mcp import Client, StdioServerParameters
@@ -60,8 +61,12 @@ async def session(binary: str, mode: str) -> None:
 
         report = await client.call_tool("report_sales", {"period": "yesterday", "format": "PDF"})
         assert not report.is_error, report
-        blobs = [c for c in report.content if c.type == "resource"]
-        assert len(blobs) == 1 and blobs[0].resource.mime_type == "application/pdf", blobs
+        links = [c for c in report.content if c.type == "resource_link"]
+        assert len(links) == 1 and links[0].mime_type == "application/pdf", links
+        pdf = await client.read_resource(links[0].uri)
+        blob = pdf.contents[0]
+        assert blob.mime_type == "application/pdf", blob
+        assert base64.b64decode(blob.blob).startswith(b"%PDF"), "a PDF"
         print(f"python mcp ({mode}): {len(names)} tools; {text}; {summary.content[0].text.splitlines()[0]}")
 
 

@@ -931,12 +931,18 @@ async fn answers_stay_small_and_say_what_they_cover() {
 async fn bad_arguments_get_clear_errors() {
     let h = harness().await;
     let cases = [
-        (json!({"weekday": "funday"}), "unknown weekday `funday`"),
-        (json!({"groupBy": "colour"}), "unknown groupBy `colour`"),
+        (
+            json!({"weekday": "funday"}),
+            "`weekday[0]` must be one of: monday",
+        ),
+        (
+            json!({"groupBy": "colour"}),
+            "`groupBy` must be one of: none, day",
+        ),
         (json!({"top": 5}), "give `groupBy` too"),
         (
             json!({"groupBy": "customer", "top": 500}),
-            "between 1 and 50",
+            "`top` must be at most 50",
         ),
         (
             json!({"hourFrom": 14, "hourTo": 12}),
@@ -950,7 +956,10 @@ async fn bad_arguments_get_clear_errors() {
             json!({"period": "last_year", "groupBy": "day"}),
             "gives 365 rows",
         ),
-        (json!({"period": "forever"}), "unknown period `forever`"),
+        (
+            json!({"period": "forever"}),
+            "`period` must be one of: today",
+        ),
         (json!({"product": "pain"}), "is ambiguous or inexact"),
         (json!({"customer": "Dupont"}), "Marie Dupont (#1)"),
         (
@@ -958,8 +967,11 @@ async fn bad_arguments_get_clear_errors() {
             "No product matches `product` = \"pizza\"",
         ),
         (json!({"paymentMode": "bitcoin"}), "payment mode"),
-        (json!({"comparison": "last_decade"}), "comparison"),
-        (json!({"colour": "red"}), "unknown field `colour`"),
+        (
+            json!({"comparison": "last_decade"}),
+            "`comparison` must be one of",
+        ),
+        (json!({"colour": "red"}), "Unknown argument `colour`"),
     ];
     for (args, expected) in cases {
         let msg = h.refused(args.clone()).await;
@@ -988,4 +1000,46 @@ async fn french_answers_carry_the_same_figures() {
     );
     assert!(text.contains("| mardi |"), "{text}");
     assert!(text.contains("Règles : Commandes validées"), "{text}");
+}
+
+#[tokio::test]
+async fn customers_of_the_same_name_are_told_apart() {
+    let h = harness().await;
+    let id = h.sandbox.credentials().shop_id.clone();
+    let twins: Vec<u32> = h
+        .sandbox
+        .with_shop(&id, |d| {
+            d.customers
+                .iter()
+                .filter(|c| c.first_name == "Raphaël" && c.last_name == "Vidal")
+                .map(|c| c.id)
+                .collect()
+        })
+        .unwrap();
+    assert!(twins.len() >= 2, "the demo shop has two Raphaël Vidal");
+    let msg = h.refused(json!({"customer": "Raphaël Vidal"})).await;
+    let mut labels = Vec::new();
+    for id in &twins {
+        let start = msg
+            .find(&format!("Raphaël Vidal (#{id}, "))
+            .unwrap_or_else(|| panic!("#{id} with a hint in: {msg}"));
+        let label = &msg[start..];
+        labels.push(label[..label.find(')').unwrap()].to_owned());
+    }
+    labels.dedup();
+    assert_eq!(labels.len(), twins.len(), "{labels:?}");
+    // In a ranking too: every row of the customers' table is a different label.
+    let (_, out) = h
+        .summary(json!({"period": "last_12_months", "groupBy": "customer", "top": 50}))
+        .await;
+    let rows: Vec<&str> = out["groups"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    let mut unique = rows.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), rows.len(), "{rows:?}");
 }

@@ -13,7 +13,9 @@ use kash_e2e::harness::{harness, harness_in, text_of};
 use kash_e2e::truth::{Group, Query, midnight};
 use kash_mcp_core::Lang;
 use kash_sandbox::{FaultConfig, FaultMode};
-use rmcp::model::{ContentBlock, GetPromptRequestParams, ResourceContents};
+use rmcp::model::{
+    ContentBlock, GetPromptRequestParams, ReadResourceRequestParams, ResourceContents,
+};
 use serde_json::{Value, json};
 
 /// The day's figures from the shop's data.
@@ -34,34 +36,46 @@ fn day_total(h: &kash_e2e::harness::Harness, day: &str) -> (u64, String) {
     (fig.orders, euros)
 }
 
-fn resources(content: &[ContentBlock]) -> Vec<(String, Option<String>, Vec<u8>)> {
+/// The resource links of a result: (uri, mime type, size).
+fn links(content: &[ContentBlock]) -> Vec<(String, Option<String>, Option<u64>)> {
     content
         .iter()
         .filter_map(|c| match c {
-            ContentBlock::Resource(r) => Some(match &r.resource {
-                ResourceContents::TextResourceContents {
-                    uri,
-                    mime_type,
-                    text,
-                    ..
-                } => (uri.clone(), mime_type.clone(), text.clone().into_bytes()),
-                ResourceContents::BlobResourceContents {
-                    uri,
-                    mime_type,
-                    blob,
-                    ..
-                } => (
-                    uri.clone(),
-                    mime_type.clone(),
-                    base64::engine::general_purpose::STANDARD
-                        .decode(blob)
-                        .unwrap(),
-                ),
-                other => panic!("unexpected resource {other:?}"),
-            }),
+            ContentBlock::ResourceLink(r) => Some((r.uri.clone(), r.mime_type.clone(), r.size)),
             _ => None,
         })
         .collect()
+}
+
+/// Reads a link: its MIME type and bytes.
+async fn read(h: &kash_e2e::harness::Harness, uri: &str) -> (Option<String>, Vec<u8>) {
+    let r = h
+        .client
+        .read_resource(ReadResourceRequestParams::new(uri))
+        .await
+        .unwrap_or_else(|e| panic!("{uri}: {e}"));
+    match r.contents.into_iter().next().expect("one content") {
+        ResourceContents::TextResourceContents {
+            mime_type, text, ..
+        } => (mime_type, text.into_bytes()),
+        ResourceContents::BlobResourceContents {
+            mime_type, blob, ..
+        } => (
+            mime_type,
+            base64::engine::general_purpose::STANDARD
+                .decode(blob)
+                .unwrap(),
+        ),
+        other => panic!("unexpected resource {other:?}"),
+    }
+}
+
+/// Characters of text and structured content: what the model pays for.
+fn answer_chars(r: &rmcp::model::CallToolResult) -> usize {
+    text_of(r).chars().count()
+        + r.structured_content
+            .as_ref()
+            .map_or(0, |v| v.to_string().chars().count())
 }
 
 #[tokio::test]
@@ -69,12 +83,12 @@ async fn every_format_of_one_day() {
     let h = harness().await;
     let day = "2026-11-20";
     let (orders, total) = day_total(&h, day);
-    // Std: readable text with the POS's totals, and the HTML attached.
+    // Std: the POS's report as readable text, and the HTML as a link.
     let r = h.call("report_sales", json!({"date": day})).await;
     let text = text_of(&r);
     assert_ne!(r.is_error, Some(true), "{text}");
     assert!(
-        text.starts_with("Sales report (Std) — Fri 20 Nov 2026, Europe/Paris: 1 of 1 days."),
+        text.starts_with("Sales report of the POS — Fri 20 Nov 2026 (Std), Europe/Paris"),
         "{text}"
     );
     let totals = text
@@ -86,13 +100,16 @@ async fn every_format_of_one_day() {
         totals.starts_with(&format!("{orders} ")) && totals.contains(&format!(" {total} ")),
         "the POS's totals ({orders} orders, {total}): {totals}"
     );
-    let attached = resources(&r.content);
-    assert_eq!(attached.len(), 1);
-    assert_eq!(attached[0].0, "kash://reports/2026-11-20.html");
-    assert!(attached[0].1.as_deref().unwrap().starts_with("text/html"));
-    assert!(String::from_utf8_lossy(&attached[0].2).contains("<table>"));
+    let l = links(&r.content);
+    assert_eq!(l.len(), 1);
+    assert_eq!(l[0].0, "kash://reports/2026-11-20.html");
+    let (mime, html) = read(&h, &l[0].0).await;
+    assert!(mime.unwrap().starts_with("text/html"));
+    assert!(String::from_utf8_lossy(&html).contains("<table>"));
+    assert_eq!(l[0].2, Some(html.len() as u64), "the link says the size");
     let s = r.structured_content.unwrap();
-    assert_eq!(s["days"][0]["inText"], true);
+    assert_eq!(s["inText"], true);
+    assert_eq!(s["source"], "pos");
     // The server's own figures agree with the POS's report.
     let (_, summary) = h.summary(json!({"from": day, "to": day})).await;
     assert_eq!(summary["total"]["revenue"].to_string(), total);
@@ -106,149 +123,173 @@ async fn every_format_of_one_day() {
         text.contains(&format!("Total;Commandes;{orders};{total};")),
         "{text}"
     );
-    assert!(resources(&r.content).is_empty(), "CSV fits in the text");
-    // The files.
+    assert_eq!(links(&r.content)[0].0, "kash://reports/2026-11-20.csv");
+    // The files: never pasted into the answer, a link read only when wanted.
     for (format, mime, ext, magic) in [
         ("PDF", "application/pdf", "pdf", &b"%PDF-1.4"[..]),
         ("XLS", "application/vnd.ms-excel", "xls", &b"<?xml"[..]),
         (
             "frafec",
             "text/plain",
-            "txt",
+            "fec.txt",
             &b"JournalCode\tJournalLib"[..],
         ),
-        ("saft", "application/xml", "xml", &b"<?xml"[..]),
+        ("saft", "application/xml", "saft.xml", &b"<?xml"[..]),
     ] {
         let r = h
             .call("report_sales", json!({"date": day, "format": format}))
             .await;
         let text = text_of(&r);
         assert_ne!(r.is_error, Some(true), "{format}: {text}");
+        let uri = format!("kash://reports/2026-11-20.{ext}");
         assert!(
-            text.contains(&format!("attached as {format} files")),
+            text.contains(&format!("a {format} file of ")) && text.contains(&uri),
             "{text}"
         );
-        let attached = resources(&r.content);
-        assert_eq!(attached.len(), 1, "{format}");
-        let (uri, got_mime, bytes) = &attached[0];
-        assert_eq!(uri, &format!("kash://reports/2026-11-20.{ext}"));
+        assert!(answer_chars(&r) < 2_000, "{format}: a short answer");
         assert!(
-            got_mime.as_deref().unwrap().starts_with(mime),
-            "{format}: {got_mime:?}"
+            !r.content
+                .iter()
+                .any(|c| matches!(c, ContentBlock::Resource(_))),
+            "{format}: nothing embedded"
         );
+        let l = links(&r.content);
+        assert_eq!(l.len(), 1, "{format}");
+        assert_eq!(l[0].0, uri);
+        assert!(l[0].1.as_deref().unwrap().starts_with(mime), "{format}");
+        let (got_mime, bytes) = read(&h, &uri).await;
+        assert!(got_mime.unwrap().starts_with(mime), "{format}");
         assert!(bytes.starts_with(magic), "{format} content");
-        assert!(
-            matches!(&r.content[1], ContentBlock::Resource(e) if matches!(e.resource, ResourceContents::BlobResourceContents { .. })),
-            "{format} is an embedded binary resource"
-        );
-        let s = r.structured_content.unwrap();
-        assert_eq!(s["days"][0]["bytes"], bytes.len());
+        assert_eq!(l[0].2, Some(bytes.len() as u64), "{format}: size");
     }
-    let saft = h
-        .call("report_sales", json!({"date": day, "format": "saft"}))
-        .await;
-    let xml = String::from_utf8(resources(&saft.content)[0].2.clone()).unwrap();
+    let (_, xml) = read(&h, "kash://reports/2026-11-20.saft.xml").await;
+    let xml = String::from_utf8(xml).unwrap();
     assert!(xml.contains(&format!("<NumberOfEntries>{orders}</NumberOfEntries>")));
+    // A link outside the reports is refused, as is a day to come.
+    for bad in [
+        "kash://reports/2026-11-20.docx",
+        "kash://reports/2099-01-01.pdf",
+    ] {
+        let r = h
+            .client
+            .read_resource(ReadResourceRequestParams::new(bad))
+            .await;
+        assert!(r.is_err(), "{bad}");
+    }
 }
 
 #[tokio::test]
-async fn a_week_of_reports_with_progress_and_a_failed_day() {
+async fn a_week_is_one_compact_exact_report_with_a_link_a_day() {
     let h = harness().await;
-    h.progress.lock().unwrap().clear();
+    h.sandbox.clear_requests();
     let r = h.call("report_sales", json!({"period": "last_week"})).await;
     let text = text_of(&r);
-    assert!(text.contains("7 of 7 days"), "{text}");
-    for day in 16..=22 {
+    assert_ne!(r.is_error, Some(true), "{text}");
+    assert!(answer_chars(&r) < 16_000, "{} characters", answer_chars(&r));
+    assert!(
+        text.starts_with("Sales report — Mon 16 – Sun 22 Nov 2026, Europe/Paris, "),
+        "{text}"
+    );
+    let s = r.structured_content.clone().unwrap();
+    assert_eq!(s["source"], "orders");
+    let q = Query {
+        from: Some(midnight("2026-11-16", &h.tz)),
+        to: Some(midnight("2026-11-23", &h.tz)),
+        ..Query::default()
+    };
+    let (week, _) = h.truth(&q, Group::None);
+    assert_eq!(s["total"]["orders"], week.orders);
+    assert_eq!(kash_e2e::truth::cents(&s["total"]["revenue"]), week.revenue);
+    let l = links(&r.content);
+    assert_eq!(l.len(), 7);
+    for (i, day) in (16..=22).enumerate() {
         let date = format!("2026-11-{day}");
         let (orders, total) = day_total(&h, &date);
-        assert!(text.contains(&format!("({date}) ==")), "{date} in the text");
-        assert!(text.contains(&format!("\n{orders} ")) && text.contains(&format!(" {total} ")));
+        assert_eq!(s["days"][i]["date"], date);
+        assert_eq!(s["days"][i]["orders"], orders, "{date}");
+        assert_eq!(
+            kash_e2e::truth::cents(&s["days"][i]["revenue"]),
+            kash_e2e::truth::cents(&json!(total.parse::<f64>().unwrap())),
+            "{date}"
+        );
+        assert_eq!(l[i].0, format!("kash://reports/{date}.html"));
     }
-    assert_eq!(resources(&r.content).len(), 7);
-    let mut seen = 0;
-    for _ in 0..100 {
-        seen = h.progress.lock().unwrap().len();
-        if seen >= 7 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    assert_eq!(seen, 7, "one progress notification per day");
-
-    // One day fails (an explicit error, which reads do not retry): the others are there, and
-    // the failure is said.
-    h.sandbox.set_faults(FaultConfig {
-        mode: Some(FaultMode::ErrorBody),
-        count: Some(1),
-        scripts: vec!["getSales.php".into()],
-        ..FaultConfig::default()
-    });
-    let r = h
-        .call(
-            "report_sales",
-            json!({"period": "last_week", "format": "CSV"}),
-        )
-        .await;
-    let text = text_of(&r);
-    assert_ne!(r.is_error, Some(true), "{text}");
-    assert!(text.contains("6 of 7 days"), "{text}");
-    let s = r.structured_content.unwrap();
-    assert_eq!(s["failed"], 1);
-    let failed: Vec<&Value> = s["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["status"] == "error")
-        .collect();
-    assert_eq!(failed.len(), 1);
-    let day = failed[0]["date"].as_str().unwrap();
-    assert!(text.contains(&format!("NOT produced: {day}: ")), "{text}");
     assert!(
-        !text.contains(&format!("({day}) ==")),
-        "no text for the failed day"
+        !h.sandbox
+            .requests()
+            .iter()
+            .any(|r| r.script == "getSales.php"),
+        "no daily report is fetched until it is read"
     );
+    for part in [
+        "Payments: ",
+        "Delivery methods: ",
+        "Top articles: ",
+        "By day:",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+    assert_eq!(s["topArticles"].as_array().unwrap().len(), 10);
+    // A day's link gives that day's own POS report.
+    let (_, html) = read(&h, &l[2].0).await;
+    let (orders, total) = day_total(&h, "2026-11-18");
+    let html = String::from_utf8(html).unwrap();
+    assert!(
+        html.contains(&format!("<td>{orders}</td><td>{total}</td>")),
+        "the 18th's report"
+    );
+}
 
-    // Every day fails: an error.
+#[tokio::test]
+async fn long_ranges_and_files_stay_small_and_failures_are_said() {
+    let h = harness().await;
+    for format in ["Std", "PDF", "saft"] {
+        h.sandbox.clear_requests();
+        let r = h
+            .call(
+                "report_sales",
+                json!({"from": "2026-10-24", "to": "2026-11-23", "format": format}),
+            )
+            .await;
+        assert_ne!(r.is_error, Some(true), "{}", text_of(&r));
+        assert!(
+            answer_chars(&r) < 16_000,
+            "{format}: {} characters",
+            answer_chars(&r)
+        );
+        assert_eq!(links(&r.content).len(), 31, "{format}");
+        assert!(
+            !h.sandbox
+                .requests()
+                .iter()
+                .any(|r| r.script == "getSales.php"),
+            "{format}: nothing fetched until read"
+        );
+    }
+    // A day whose report fails: said, not an empty success.
     h.sandbox.set_faults(FaultConfig {
         mode: Some(FaultMode::Http500),
         scripts: vec!["getSales.php".into()],
         ..FaultConfig::default()
     });
-    let r = h.call("report_sales", json!({"period": "yesterday"})).await;
+    let r = h.call("report_sales", json!({"date": "yesterday"})).await;
     assert_eq!(r.is_error, Some(true));
-    assert!(text_of(&r).starts_with("No report could be produced"));
-    h.sandbox.clear_faults();
-}
-
-#[tokio::test]
-async fn long_ranges_stay_within_the_text_budget_and_say_so() {
-    let h = harness().await;
-    let r = h
-        .call(
-            "report_sales",
-            json!({"from": "2026-10-24", "to": "2026-11-23"}),
-        )
-        .await;
-    let text = text_of(&r);
-    assert_ne!(r.is_error, Some(true), "{text}");
-    assert!(text.len() < 62_000, "{} characters", text.len());
-    let s = r.structured_content.unwrap();
-    let days = s["days"].as_array().unwrap();
-    assert_eq!(days.len(), 31);
-    let left_out: Vec<&str> = days
-        .iter()
-        .filter(|d| d["inText"] == false)
-        .map(|d| d["date"].as_str().unwrap())
-        .collect();
-    assert!(!left_out.is_empty());
     assert!(
-        text.contains(&format!(
-            "Too long to show every day in the text: {} are attached only.",
-            left_out.join(", ")
-        )),
-        "{text}"
+        text_of(&r).starts_with("No report for Mon 23 Nov 2026: "),
+        "{}",
+        text_of(&r)
     );
-    assert_eq!(resources(&r.content).len(), 31, "every day attached");
+    h.sandbox.clear_faults();
+    // A date-time names its whole day.
+    let r = h
+        .call("report_sales", json!({"date": "2026-11-20T12:00:00+01:00"}))
+        .await;
+    let s = r.structured_content.unwrap();
+    assert_eq!(s["days"][0]["date"], "2026-11-20");
+    assert!(
+        !s["range"]["label"].as_str().unwrap().contains("12:00"),
+        "{s}"
+    );
     // Bad requests.
     for (args, expected) in [
         (
@@ -261,9 +302,11 @@ async fn long_ranges_stay_within_the_text_budget_and_say_so() {
         ),
         (
             json!({"date": "2026-11-20", "format": "docx"}),
-            "unknown format `docx`",
+            "`format` must be one of",
         ),
-        (json!({"date": "le 20"}), "not an ISO 8601"),
+        (json!({"date": "le 20"}), "is not a date"),
+        (json!({"date": "0000-01-01"}), "out of range"),
+        (json!({"date": "9999-12-31"}), "out of range"),
     ] {
         let r = h.call("report_sales", args.clone()).await;
         assert_eq!(r.is_error, Some(true), "{args}");

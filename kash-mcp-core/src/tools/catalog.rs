@@ -26,6 +26,7 @@ use crate::config::Toolset;
 use crate::confirm::{self, Confirmation};
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::{self, Lang, Text};
+use crate::normalize;
 use crate::schema::{self, Prop};
 use crate::{t, tr};
 
@@ -50,6 +51,7 @@ fn spec(
     title: Text,
     description: Text,
     input: fn(Lang) -> JsonObject,
+    normalize: fn(&mut JsonObject),
 ) -> Spec {
     Spec {
         id: ToolId::Catalog(op),
@@ -60,6 +62,7 @@ fn spec(
         description,
         input,
         output: schema::output::<WriteOutput>,
+        normalize,
     }
 }
 
@@ -72,10 +75,11 @@ pub(crate) fn specs() -> Vec<Spec> {
             Effect::Additive,
             t!("Create a product", "Créer un article"),
             t!(
-                "Create a catalogue article: title, price (euros, VAT included) and department are required; VAT rate, barcode, stock and low-stock alert, variations and the rest are optional. The department's VAT applies when no VAT rate is given. Every id is checked first. Returns the new product's id.",
-                "Crée un article du catalogue : libellé, prix (euros TTC) et rayon sont obligatoires ; taux de TVA, code-barres, stock et seuil d'alerte, déclinaisons et le reste sont facultatifs. La TVA du rayon s'applique sans taux de TVA. Chaque identifiant est vérifié d'abord. Renvoie l'identifiant du nouvel article."
+                "Create a catalogue article; returns its id. Without vatId the department's VAT applies.",
+                "Crée un article du catalogue ; renvoie son identifiant. Sans vatId, la TVA du rayon s'applique."
             ),
             product_create_input,
+            normalize_product,
         ),
         spec(
             ProductUpdate,
@@ -86,10 +90,11 @@ pub(crate) fn specs() -> Vec<Spec> {
                 "Modifier un article ou son stock"
             ),
             t!(
-                "Change fields of a product, and only those: price, title, stock… \"Set the croissant stock to 40\" is `stock: 40`; \"24 more croissants arrived\" is `stockDelta: 24` (read then written; the answer gives the stock before and after). Each changed field is reported before and after.",
-                "Modifie des champs d'un article, et seulement ceux-là : prix, libellé, stock… « Mets le stock de croissants à 40 » est `stock: 40` ; « 24 croissants de plus sont arrivés » est `stockDelta: 24` (lu puis écrit ; la réponse donne le stock avant et après). Chaque champ modifié est rapporté avant et après."
+                "Change only the given fields of a product; reports each before and after. \"Stock to 40\": stock=40; \"24 more arrived\": stockDelta=24.",
+                "Modifie seulement les champs donnés d'un article ; rapporte chacun avant et après. « Stock à 40 » : stock=40 ; « 24 de plus » : stockDelta=24."
             ),
             product_update_input,
+            normalize_product,
         ),
         spec(
             ProductDelete,
@@ -97,10 +102,11 @@ pub(crate) fn specs() -> Vec<Spec> {
             Effect::Delete,
             t!("Delete a product", "Supprimer un article"),
             t!(
-                "Delete a catalogue article. Needs the user's confirmation: the client asks when it can; otherwise call with `confirm: true` only after the user agreed. Without confirmation nothing is deleted.",
-                "Supprime un article du catalogue. Demande la confirmation de l'utilisateur : le client la demande s'il le peut ; sinon appelez avec `confirm: true` seulement après l'accord de l'utilisateur. Sans confirmation rien n'est supprimé."
+                "Delete a product, once the user confirms (asked by the client, or confirm=true after they agreed).",
+                "Supprime un article, une fois confirmé par l'utilisateur (demandé par le client, ou confirm=true après son accord)."
             ),
             product_delete_input,
+            |a| normalize::rename(a, "id", "productId"),
         ),
         spec(
             DepartmentCreate,
@@ -108,10 +114,11 @@ pub(crate) fn specs() -> Vec<Spec> {
             Effect::Additive,
             t!("Create a department", "Créer un rayon"),
             t!(
-                "Create a department (a product category): a title, and optionally its VAT rate, eat-in VAT rate and group. Returns its id.",
-                "Crée un rayon (une catégorie d'articles) : un libellé et, au besoin, son taux de TVA, son taux de TVA sur place et son groupe. Renvoie son identifiant."
+                "Create a department (product category); returns its id.",
+                "Crée un rayon (catégorie d'articles) ; renvoie son identifiant."
             ),
             department_create_input,
+            normalize_department,
         ),
         spec(
             DepartmentUpdate,
@@ -119,10 +126,11 @@ pub(crate) fn specs() -> Vec<Spec> {
             Effect::Update { idempotent: true },
             t!("Update a department", "Modifier un rayon"),
             t!(
-                "Change fields of a department, and only those (title, VAT rate, group…). Each changed field is reported before and after.",
-                "Modifie des champs d'un rayon, et seulement ceux-là (libellé, taux de TVA, groupe…). Chaque champ modifié est rapporté avant et après."
+                "Change only the given fields of a department; reports each before and after.",
+                "Modifie seulement les champs donnés d'un rayon ; rapporte chacun avant et après."
             ),
             department_update_input,
+            normalize_department,
         ),
         spec(
             DepartmentDelete,
@@ -130,10 +138,11 @@ pub(crate) fn specs() -> Vec<Spec> {
             Effect::Delete,
             t!("Delete a department", "Supprimer un rayon"),
             t!(
-                "Delete a department (the POS refuses while products use it). Needs the user's confirmation: the client asks when it can; otherwise call with `confirm: true` only after the user agreed.",
-                "Supprime un rayon (la caisse refuse tant que des articles l'utilisent). Demande la confirmation de l'utilisateur : le client la demande s'il le peut ; sinon appelez avec `confirm: true` seulement après l'accord de l'utilisateur."
+                "Delete a department no product uses, once the user confirms (as for product_delete).",
+                "Supprime un rayon qu'aucun article n'utilise, une fois confirmé (comme product_delete)."
             ),
             department_delete_input,
+            |a| normalize::rename(a, "id", "departmentId"),
         ),
         spec(
             ClientCreate,
@@ -141,10 +150,11 @@ pub(crate) fn specs() -> Vec<Spec> {
             Effect::Additive,
             t!("Create a customer", "Créer un client"),
             t!(
-                "Create a customer with contact details (at least a last or first name). Check data_list_clients first: the customer may exist already. Returns the new id, usable as idClient in sale_create.",
-                "Crée un client avec ses coordonnées (au moins un nom ou un prénom). Vérifiez d'abord data_list_clients : le client existe peut-être déjà. Renvoie le nouvel identifiant, utilisable comme idClient dans sale_create."
+                "Create a customer (a name at least); returns the id for sale_create's idClient. Check data_list_clients first.",
+                "Crée un client (un nom au moins) ; renvoie l'identifiant pour idClient de sale_create. Vérifiez d'abord data_list_clients."
             ),
             client_create_input,
+            normalize_client,
         ),
         spec(
             ClientUpdate,
@@ -152,10 +162,11 @@ pub(crate) fn specs() -> Vec<Spec> {
             Effect::Update { idempotent: true },
             t!("Update a customer", "Modifier un client"),
             t!(
-                "Change fields of a customer, and only those (phone, email, address…). Each changed field is reported before and after.",
-                "Modifie des champs d'un client, et seulement ceux-là (téléphone, email, adresse…). Chaque champ modifié est rapporté avant et après."
+                "Change only the given fields of a customer; reports each before and after.",
+                "Modifie seulement les champs donnés d'un client ; rapporte chacun avant et après."
             ),
             client_update_input,
+            normalize_client,
         ),
         spec(
             ClientDelete,
@@ -163,96 +174,131 @@ pub(crate) fn specs() -> Vec<Spec> {
             Effect::Delete,
             t!("Delete a customer", "Supprimer un client"),
             t!(
-                "Delete a customer. Needs the user's confirmation: the client asks when it can; otherwise call with `confirm: true` only after the user agreed.",
-                "Supprime un client. Demande la confirmation de l'utilisateur : le client la demande s'il le peut ; sinon appelez avec `confirm: true` seulement après l'accord de l'utilisateur."
+                "Delete a customer, once the user confirms (as for product_delete).",
+                "Supprime un client, une fois confirmé (comme product_delete)."
             ),
             client_delete_input,
+            |a| {
+                for old in ["id", "idClient", "customerId"] {
+                    normalize::rename(a, old, "clientId");
+                }
+            },
         ),
     ]
+}
+
+fn normalize_product(a: &mut JsonObject) {
+    for (old, new) in [
+        ("id", "productId"),
+        ("deptID", "departmentId"),
+        ("deptId", "departmentId"),
+        ("vatID", "vatId"),
+        ("eatinvatID", "eatInVatId"),
+        ("sku", "internalId"),
+    ] {
+        normalize::rename(a, old, new);
+    }
+}
+
+fn normalize_department(a: &mut JsonObject) {
+    for (old, new) in [
+        ("id", "departmentId"),
+        ("vatID", "vatId"),
+        ("eatinvatID", "eatInVatId"),
+        ("deptGroupID", "groupId"),
+    ] {
+        normalize::rename(a, old, new);
+    }
+}
+
+fn normalize_client(a: &mut JsonObject) {
+    for (old, new) in [
+        ("id", "clientId"),
+        ("idClient", "clientId"),
+        ("customerId", "clientId"),
+        ("lastName", "lastname"),
+        ("firstName", "firstname"),
+        ("postcode", "zip"),
+    ] {
+        normalize::rename(a, old, new);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // Schemas
 
+/// Highest price accepted, in euros.
+const MAX_PRICE: u64 = 100_000;
+/// Highest stock or threshold accepted.
+const MAX_STOCK: u64 = 1_000_000;
+
+fn id(en: &'static str, fr: &'static str) -> Prop {
+    Prop::integer(t!(en, fr)).min(1)
+}
+
+fn text(n: usize) -> Prop {
+    Prop::string(t!("", "")).max_length(n)
+}
+
 fn product_props(create: bool) -> Vec<(&'static str, Prop)> {
+    let flag = |en, fr| Prop::boolean(t!(en, fr));
     let mut v = vec![
-        ("title", Prop::string(t!("Full name, as printed.", "Nom complet, tel qu'imprimé.")).max_length(200)),
+        ("title", text(200)),
         (
             "price",
-            Prop::number(t!("Selling price, euros VAT included.", "Prix de vente, en euros TTC.")).min(0),
+            Prop::number(t!("€ incl. VAT.", "€ TTC."))
+                .min(0)
+                .max(MAX_PRICE),
         ),
-        (
-            "departmentId",
-            Prop::integer(t!("The department (data_list_departments).", "Le rayon (data_list_departments)."))
-                .min(1),
-        ),
-        (
-            "vatId",
-            Prop::integer(t!(
-                "Its own VAT rate id (the `vatId` seen on products and departments); without it, the department's rate applies.",
-                "Son propre taux de TVA (le `vatId` vu sur les articles et rayons) ; sans lui, le taux du rayon s'applique."
-            ))
-            .min(1),
-        ),
+        ("departmentId", id("", "")),
+        ("vatId", id("VAT rate id.", "Identifiant de taux de TVA.")),
         (
             "eatInVatId",
-            Prop::integer(t!("VAT rate id for eat-in sales.", "Taux de TVA pour la vente sur place.")).min(1),
+            id("Eat-in VAT rate id.", "Taux de TVA sur place."),
         ),
-        ("shortTitle", Prop::string(t!("Short name for the register keyboard.", "Nom court pour le clavier de caisse."))),
-        ("description", Prop::string(t!("Description.", "Description."))),
+        ("shortTitle", text(40)),
+        ("description", text(1000)),
         (
             "buyingPrice",
-            Prop::number(t!("Buying price, euros.", "Prix d'achat, en euros.")).min(0),
+            Prop::number(t!("", "")).min(0).max(MAX_PRICE),
         ),
-        ("barcode", Prop::string(t!("Barcode (EAN).", "Code-barres (EAN)."))),
+        ("barcode", text(64)),
         (
             "stock",
-            Prop::number(t!("Units in stock (absolute).", "Unités en stock (valeur absolue).")),
+            Prop::number(t!("Absolute.", "Valeur absolue."))
+                .min(-(MAX_STOCK as i64))
+                .max(MAX_STOCK),
         ),
         (
             "stockAlert",
-            Prop::number(t!("Low-stock threshold.", "Seuil d'alerte de stock.")).min(0),
+            Prop::number(t!("Low-stock threshold.", "Seuil d'alerte."))
+                .min(0)
+                .max(MAX_STOCK),
         ),
         (
             "variations",
             Prop::array(
-                json!({"type": "integer"}),
+                json!({"type": "integer", "minimum": 1}),
                 t!(
-                    "Variation ids offered (size, milk…), at most 5 (data_list_variations); replaces the current list.",
-                    "Déclinaisons proposées (taille, lait…), 5 au plus (data_list_variations) ; remplace la liste actuelle."
+                    "Variation ids; replaces the list.",
+                    "Déclinaisons ; remplace la liste."
                 ),
             )
             .max_items(5),
         ),
-        ("internalId", Prop::string(t!("Internal reference (SKU).", "Référence interne (SKU)."))),
-        ("position", Prop::integer(t!("Display order.", "Ordre d'affichage."))),
-        (
-            "keyboardHidden",
-            Prop::boolean(t!("Hide from the register keyboard.", "Masquer du clavier de caisse.")),
-        ),
-        (
-            "shopHidden",
-            Prop::boolean(t!("Hide from the online shop.", "Masquer de la boutique en ligne.")),
-        ),
-        (
-            "needsPreparation",
-            Prop::boolean(t!("Needs kitchen preparation.", "Demande une préparation en cuisine.")),
-        ),
+        ("internalId", text(64)),
+        ("position", Prop::integer(t!("", "")).min(0).max(99_999)),
+        ("keyboardHidden", flag("", "")),
+        ("shopHidden", flag("Hidden online.", "Masqué en ligne.")),
+        ("needsPreparation", flag("", "")),
     ];
     if !create {
-        v.insert(
-            0,
-            (
-                "productId",
-                Prop::integer(t!("The product to change.", "L'article à modifier.")).min(1),
-            ),
-        );
+        v.insert(0, ("productId", id("", "")));
         v.push((
             "stockDelta",
-            Prop::number(t!(
-                "Relative stock change: +24 when 24 arrived, -3 for 3 thrown away. Not with `stock`.",
-                "Variation relative du stock : +24 quand 24 sont arrivés, -3 pour 3 jetés. Pas avec `stock`."
-            )),
+            Prop::number(t!("+24 arrived, -3 thrown away.", "+24 arrivés, -3 jetés."))
+                .min(-(MAX_STOCK as i64))
+                .max(MAX_STOCK),
         ));
     }
     v
@@ -271,66 +317,42 @@ fn product_update_input(lang: Lang) -> JsonObject {
 }
 
 fn confirm_prop() -> Prop {
-    Prop::boolean(t!(
-        "true only after the user explicitly agreed to delete (used when the client cannot ask itself).",
-        "true seulement après l'accord explicite de l'utilisateur pour supprimer (utilisé quand le client ne peut pas demander lui-même)."
-    ))
-    .default(false)
+    Prop::boolean(t!("", ""))
+}
+
+fn delete_input(lang: Lang, key: &'static str) -> JsonObject {
+    schema::input(
+        lang,
+        &[(key, id("", "")), ("confirm", confirm_prop())],
+        &[key],
+    )
 }
 
 fn product_delete_input(lang: Lang) -> JsonObject {
-    schema::input(
-        lang,
-        &[
-            (
-                "productId",
-                Prop::integer(t!("The product to delete.", "L'article à supprimer.")).min(1),
-            ),
-            ("confirm", confirm_prop()),
-        ],
-        &["productId"],
-    )
+    delete_input(lang, "productId")
 }
 
 fn department_props(create: bool) -> Vec<(&'static str, Prop)> {
     let mut v = vec![
-        ("title", Prop::string(t!("Name.", "Nom.")).max_length(200)),
-        ("shortTitle", Prop::string(t!("Short name.", "Nom court."))),
-        (
-            "vatId",
-            Prop::integer(t!(
-                "VAT rate id applied to its products that have none (the `vatId` seen on products and departments).",
-                "Taux de TVA appliqué à ses articles qui n'en ont pas (le `vatId` vu sur les articles et rayons)."
-            ))
-            .min(1),
-        ),
+        ("title", text(200)),
+        ("shortTitle", text(40)),
+        ("vatId", id("VAT rate id.", "Identifiant de taux de TVA.")),
         (
             "eatInVatId",
-            Prop::integer(t!("VAT rate id for eat-in sales.", "Taux de TVA pour la vente sur place.")).min(1),
+            id("Eat-in VAT rate id.", "Taux de TVA sur place."),
         ),
-        (
-            "groupId",
-            Prop::integer(t!("Its group (data_list_department_groups).", "Son groupe (data_list_department_groups)."))
-                .min(1),
-        ),
+        ("groupId", id("Department group id.", "Groupe de rayons.")),
         (
             "price",
-            Prop::number(t!("Default price of a line in this department.", "Prix par défaut d'une ligne de ce rayon.")).min(0),
+            Prop::number(t!("Default line price.", "Prix de ligne par défaut."))
+                .min(0)
+                .max(MAX_PRICE),
         ),
-        ("position", Prop::integer(t!("Display order.", "Ordre d'affichage."))),
-        (
-            "keyboardHidden",
-            Prop::boolean(t!("Hide from the register keyboard.", "Masquer du clavier de caisse.")),
-        ),
+        ("position", Prop::integer(t!("", "")).min(0).max(99_999)),
+        ("keyboardHidden", Prop::boolean(t!("", ""))),
     ];
     if !create {
-        v.insert(
-            0,
-            (
-                "departmentId",
-                Prop::integer(t!("The department to change.", "Le rayon à modifier.")).min(1),
-            ),
-        );
+        v.insert(0, ("departmentId", id("", "")));
     }
     v
 }
@@ -344,99 +366,42 @@ fn department_update_input(lang: Lang) -> JsonObject {
 }
 
 fn department_delete_input(lang: Lang) -> JsonObject {
-    schema::input(
-        lang,
-        &[
-            (
-                "departmentId",
-                Prop::integer(t!("The department to delete.", "Le rayon à supprimer.")).min(1),
-            ),
-            ("confirm", confirm_prop()),
-        ],
-        &["departmentId"],
-    )
+    delete_input(lang, "departmentId")
 }
 
 fn client_props(create: bool) -> Vec<(&'static str, Prop)> {
-    let s = |en: &'static str, fr: &'static str| Prop::string(t!(en, fr));
     let mut v = vec![
-        ("honorific", s("Honorific: M., Mme…", "Civilité : M., Mme…")),
-        ("lastname", s("Last name.", "Nom.")),
-        ("firstname", s("First name.", "Prénom.")),
-        ("email", s("Email.", "Email.").format("email")),
-        ("phone", s("Phone.", "Téléphone.")),
-        ("phone2", s("Second phone.", "Second téléphone.")),
         (
-            "address",
-            s("Address, first line.", "Adresse, première ligne."),
+            "honorific",
+            Prop::string(t!("M., Mme…", "M., Mme…")).max_length(20),
         ),
-        (
-            "address2",
-            s("Address, second line.", "Adresse, seconde ligne."),
-        ),
+        ("lastname", text(100)),
+        ("firstname", text(100)),
+        ("email", text(200).format("email")),
+        ("phone", text(40)),
+        ("phone2", text(40)),
+        ("address", text(200)),
+        ("address2", text(200)),
         (
             "addressComment",
-            s(
-                "Delivery instructions (door code, floor).",
-                "Instructions de livraison (digicode, étage).",
-            ),
+            Prop::string(t!("Door code, floor.", "Digicode, étage.")).max_length(200),
         ),
-        ("zip", s("Postcode.", "Code postal.")),
-        ("city", s("City.", "Ville.")),
+        ("zip", text(20)),
+        ("city", text(100)),
         (
             "country",
-            s(
-                "Two-letter ISO country code, e.g. FR.",
-                "Code pays ISO à deux lettres, par exemple FR.",
-            ),
+            Prop::string(t!("ISO code, e.g. FR.", "Code ISO, ex. FR.")).pattern("^[A-Za-z]{2}$"),
         ),
-        ("vatNumber", s("VAT number.", "Numéro de TVA.")),
-        (
-            "companyRegistration",
-            s(
-                "Company registration (RCS, SIRET).",
-                "Immatriculation (RCS, SIRET).",
-            ),
-        ),
-        (
-            "barcode",
-            s(
-                "Loyalty card barcode.",
-                "Code-barres de la carte de fidélité.",
-            ),
-        ),
-        (
-            "birthDate",
-            s("Birth date, YYYY-MM-DD.", "Date de naissance, AAAA-MM-JJ.").format("date"),
-        ),
-        (
-            "privateComment",
-            s("Comment for the staff.", "Commentaire pour le personnel."),
-        ),
-        (
-            "publicComment",
-            s(
-                "Comment printed for the customer.",
-                "Commentaire imprimé pour le client.",
-            ),
-        ),
-        (
-            "blacklist",
-            Prop::boolean(t!("Blacklisted.", "Sur liste noire.")),
-        ),
+        ("vatNumber", text(40)),
+        ("companyRegistration", text(40)),
+        ("barcode", text(64)),
+        ("birthDate", text(10).format("date")),
+        ("privateComment", text(500)),
+        ("publicComment", text(500)),
+        ("blacklist", Prop::boolean(t!("", ""))),
     ];
     if !create {
-        v.insert(
-            0,
-            (
-                "clientId",
-                Prop::integer(t!(
-                    "The customer to change (data_list_clients).",
-                    "Le client à modifier (data_list_clients)."
-                ))
-                .min(1),
-            ),
-        );
+        v.insert(0, ("clientId", id("", "")));
     }
     v
 }
@@ -450,17 +415,7 @@ fn client_update_input(lang: Lang) -> JsonObject {
 }
 
 fn client_delete_input(lang: Lang) -> JsonObject {
-    schema::input(
-        lang,
-        &[
-            (
-                "clientId",
-                Prop::integer(t!("The customer to delete.", "Le client à supprimer.")).min(1),
-            ),
-            ("confirm", confirm_prop()),
-        ],
-        &["clientId"],
-    )
+    delete_input(lang, "clientId")
 }
 
 // ---------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ use super::{Ctx, Effect, Spec, ToolId, done};
 use crate::config::Toolset;
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::{self, Lang, Noun, Text};
+use crate::normalize;
 use crate::schema::{self, Prop};
 use crate::search::{self, Field};
 use crate::{t, tr};
@@ -80,8 +81,8 @@ impl Listed for Products {
     const TOOL: &'static str = "data_list_products";
     const TITLE: Text = t!("List products", "Lister les articles");
     const DESCRIPTION: Text = t!(
-        "List the shop's catalogue articles (products, \"PLU\") with id, title, price including VAT, department, VAT rate, barcode, stock and low-stock alert, variations (size, milk…). Search with `query` (case- and accent-insensitive, typos tolerated): use it to find the `productId` of \"coffee\" or \"croissant\" before recording a sale. Paged: `limit`, `offset`, then `nextOffset`.",
-        "Liste les articles du catalogue (« PLU ») avec identifiant, libellé, prix TTC, rayon, taux de TVA, code-barres, stock et seuil d'alerte, déclinaisons (taille, lait…). Recherchez avec `query` (sans tenir compte de la casse ni des accents, fautes tolérées) : c'est ainsi qu'on trouve le `productId` d'un « café » ou d'un « croissant » avant d'enregistrer une vente. Paginé : `limit`, `offset`, puis `nextOffset`."
+        "Catalogue articles: id, price incl. VAT, department, VAT, stock, variations. Find a productId with `query`.",
+        "Articles du catalogue : identifiant, prix TTC, rayon, TVA, stock, déclinaisons. Trouvez un productId avec `query`."
     );
     const NOUN: Noun = crate::noun!("product", "products", "article", "articles");
     fn search(p: &Product) -> Vec<Field<'_>> {
@@ -121,8 +122,8 @@ impl Listed for Departments {
     const TOOL: &'static str = "data_list_departments";
     const TITLE: Text = t!("List departments", "Lister les rayons");
     const DESCRIPTION: Text = t!(
-        "List the departments (\"rayons\": product categories) with their VAT rate and group. A department's VAT applies to its products that have none, and to department lines of a sale (`dept` items).",
-        "Liste les rayons (catégories d'articles) avec leur taux de TVA et leur groupe. La TVA d'un rayon s'applique à ses articles qui n'en ont pas, et aux lignes de rayon d'une vente (éléments `dept`)."
+        "Departments (product categories) with VAT rate and group.",
+        "Rayons (catégories d'articles) avec taux de TVA et groupe."
     );
     const NOUN: Noun = crate::noun!("department", "departments", "rayon", "rayons");
     fn search(d: &Department) -> Vec<Field<'_>> {
@@ -141,10 +142,7 @@ impl Listed for DepartmentGroups {
     const ID: ListId = ListId::DepartmentGroups;
     const TOOL: &'static str = "data_list_department_groups";
     const TITLE: Text = t!("List department groups", "Lister les groupes de rayons");
-    const DESCRIPTION: Text = t!(
-        "List the groups of departments (e.g. \"Café & bar\"), with their accounting chapter.",
-        "Liste les groupes de rayons (par exemple « Café & bar »), avec leur chapitre comptable."
-    );
+    const DESCRIPTION: Text = t!("Groups of departments.", "Groupes de rayons.");
     const NOUN: Noun = crate::noun!(
         "department group",
         "department groups",
@@ -164,8 +162,8 @@ impl Listed for Customers {
     const TOOL: &'static str = "data_list_clients";
     const TITLE: Text = t!("List customers", "Lister les clients");
     const DESCRIPTION: Text = t!(
-        "List the customers with contact details (phone, email, address), company, loyalty points and balance. Search with `query` by name, phone, email or loyalty barcode. Names can be close (Dupont, Dupond, Dupont-Martin): check first name, honorific and address before using an `idClient`.",
-        "Liste les clients avec leurs coordonnées (téléphone, email, adresse), société, points et cagnotte de fidélité. Recherchez avec `query` par nom, téléphone, email ou code-barres de fidélité. Des noms peuvent se ressembler (Dupont, Dupond, Dupont-Martin) : vérifiez prénom, civilité et adresse avant d'utiliser un `idClient`."
+        "Customers with contact details and loyalty. Close names exist: check first name and city before using an id.",
+        "Clients avec coordonnées et fidélité. Des noms se ressemblent : vérifiez prénom et ville avant d'utiliser un identifiant."
     );
     const NOUN: Noun = crate::noun!("customer", "customers", "client", "clients");
     fn search(c: &Customer) -> Vec<Field<'_>> {
@@ -213,8 +211,8 @@ impl Listed for Variations {
     const TOOL: &'static str = "data_list_variations";
     const TITLE: Text = t!("List variations", "Lister les déclinaisons");
     const DESCRIPTION: Text = t!(
-        "List the product variations (\"déclinaisons\": size, milk, syrup…) and their choices with the price each adds. A sale line carries the ids of the chosen choices in `variations` (at most five), and only choices of the product's own variations.",
-        "Liste les déclinaisons d'articles (taille, lait, sirop…) et leurs choix avec le supplément de prix de chacun. Une ligne de vente porte les identifiants des choix retenus dans `variations` (cinq au plus), et seulement des choix des déclinaisons de l'article."
+        "Variations (size, milk…) and their choices with price supplements; a sale line takes choice ids.",
+        "Déclinaisons (taille, lait…) et leurs choix avec supplément ; une ligne de vente prend les identifiants des choix."
     );
     const NOUN: Noun = crate::noun!("variation", "variations", "déclinaison", "déclinaisons");
     fn search(v: &Variation) -> Vec<Field<'_>> {
@@ -243,10 +241,7 @@ impl Listed for DeliveryMen {
     const ID: ListId = ListId::DeliveryMen;
     const TOOL: &'static str = "data_list_delivery_men";
     const TITLE: Text = t!("List delivery people", "Lister les livreurs");
-    const DESCRIPTION: Text = t!(
-        "List the delivery people with their phone and whether they are active.",
-        "Liste les livreurs avec leur téléphone et s'ils sont actifs."
-    );
+    const DESCRIPTION: Text = t!("Delivery people.", "Livreurs.");
     const NOUN: Noun = crate::noun!("delivery person", "delivery people", "livreur", "livreurs");
     fn search(d: &DeliveryMan) -> Vec<Field<'_>> {
         vec![
@@ -276,8 +271,8 @@ impl Listed for PaymentModes {
     const TOOL: &'static str = "data_list_payments";
     const TITLE: Text = t!("List payment modes", "Lister les modes de paiement");
     const DESCRIPTION: Text = t!(
-        "List the payment modes (cash, card, cheque, meal voucher… and their refund modes). A sale paid with a mode sends its id as `payment`; -1 means validated but unpaid, -2 a quote.",
-        "Liste les modes de paiement (espèces, carte, chèque, titre-restaurant… et leurs modes de remboursement). Une vente payée avec un mode envoie son identifiant dans `payment` ; -1 signifie validée mais non payée, -2 un devis."
+        "Payment modes and refund modes; their id is a sale's `payment`.",
+        "Modes de paiement et de remboursement ; leur identifiant est le `payment` d'une vente."
     );
     const NOUN: Noun = crate::noun!(
         "payment mode",
@@ -308,10 +303,7 @@ impl Listed for Cashboxes {
     const ID: ListId = ListId::Cashboxes;
     const TOOL: &'static str = "data_list_cashboxes";
     const TITLE: Text = t!("List cash registers", "Lister les caisses");
-    const DESCRIPTION: Text = t!(
-        "List the cash registers; a sale may name one with `cashbox`.",
-        "Liste les caisses ; une vente peut en désigner une avec `cashbox`."
-    );
+    const DESCRIPTION: Text = t!("Cash registers.", "Caisses.");
     const NOUN: Noun = crate::noun!("cash register", "cash registers", "caisse", "caisses");
     fn search(c: &Cashbox) -> Vec<Field<'_>> {
         vec![Field::Text(opt(&c.title))]
@@ -326,8 +318,8 @@ impl Listed for DeliveryZones {
     const TOOL: &'static str = "data_list_delivery_zones";
     const TITLE: Text = t!("List delivery zones", "Lister les zones de livraison");
     const DESCRIPTION: Text = t!(
-        "List the delivery zones with their postcodes, fee, minimum order and typical delay.",
-        "Liste les zones de livraison avec leurs codes postaux, frais, minimum de commande et délai habituel."
+        "Delivery zones: postcodes, fee, minimum, delay.",
+        "Zones de livraison : codes postaux, frais, minimum, délai."
     );
     const NOUN: Noun = crate::noun!(
         "delivery zone",
@@ -360,10 +352,7 @@ impl Listed for RelayPoints {
     const ID: ListId = ListId::RelayPoints;
     const TOOL: &'static str = "data_list_relay_points";
     const TITLE: Text = t!("List relay points", "Lister les points relais");
-    const DESCRIPTION: Text = t!(
-        "List the relay / pick-up points with address and opening hours.",
-        "Liste les points relais avec adresse et horaires."
-    );
+    const DESCRIPTION: Text = t!("Relay / pick-up points.", "Points relais.");
     const NOUN: Noun = crate::noun!(
         "relay point",
         "relay points",
@@ -394,10 +383,7 @@ impl Listed for Discounts {
     const ID: ListId = ListId::Discounts;
     const TOOL: &'static str = "data_list_discounts";
     const TITLE: Text = t!("List discounts", "Lister les remises");
-    const DESCRIPTION: Text = t!(
-        "List the discounts (percentage or amount, with their promo code).",
-        "Liste les remises (pourcentage ou montant, avec leur code promo)."
-    );
+    const DESCRIPTION: Text = t!("Discounts and promo codes.", "Remises et codes promo.");
     const NOUN: Noun = crate::noun!("discount", "discounts", "remise", "remises");
     fn search(d: &Discount) -> Vec<Field<'_>> {
         vec![Field::Text(opt(&d.title)), Field::Text(opt(&d.code))]
@@ -413,8 +399,8 @@ impl Listed for Users {
     const TOOL: &'static str = "data_list_users";
     const TITLE: Text = t!("List users", "Lister les utilisateurs");
     const DESCRIPTION: Text = t!(
-        "List the POS users (cashiers, waiters, managers); a sale may name its user with `user`. Without one, the POS records it as the \"webservice\" user.",
-        "Liste les utilisateurs de la caisse (caissiers, serveurs, gérants) ; une vente peut désigner son utilisateur avec `user`. Sinon la caisse l'enregistre au nom de l'utilisateur « webservice »."
+        "POS users (cashiers, waiters, managers).",
+        "Utilisateurs de la caisse (caissiers, serveurs, gérants)."
     );
     const NOUN: Noun = crate::noun!("user", "users", "utilisateur", "utilisateurs");
     fn search(u: &User) -> Vec<Field<'_>> {
@@ -436,8 +422,8 @@ impl Listed for Tables {
     const TOOL: &'static str = "data_list_tables";
     const TITLE: Text = t!("List tables", "Lister les tables");
     const DESCRIPTION: Text = t!(
-        "List the restaurant tables: `id` is what a sale needs (`tableId`), `title` is the number the staff say (\"table 84\") — they differ. Search with `query`, e.g. \"84\" or \"terrasse\".",
-        "Liste les tables du restaurant : `id` est ce qu'une vente attend (`tableId`), `title` est le numéro que dit le personnel (« table 84 ») — ils diffèrent. Recherchez avec `query`, par exemple « 84 » ou « terrasse »."
+        "Tables: `id` (what a sale needs) differs from `title`, the number the staff say.",
+        "Tables : l'`id` (pour une vente) diffère du `title`, le numéro que dit le personnel."
     );
     const NOUN: Noun = crate::noun!("table", "tables", "table", "tables");
     fn search(t: &Table) -> Vec<Field<'_>> {
@@ -469,6 +455,7 @@ pub(crate) fn specs() -> Vec<Spec> {
             description: K::DESCRIPTION,
             input: list_input,
             output: schema::output::<ListOutput>,
+            normalize: normalize_list,
         }
     }
     vec![
@@ -493,60 +480,29 @@ pub(crate) fn paging_props() -> Vec<(&'static str, Prop)> {
     vec![
         (
             "limit",
-            Prop::integer(t!(
-                "Items per page (default 50, at most 500).",
-                "Éléments par page (50 par défaut, 500 au plus)."
-            ))
-            .min(1)
-            .max(MAX_LIMIT as u64)
-            .default(DEFAULT_LIMIT as u64),
+            Prop::integer(t!("", "")).min(1).max(MAX_LIMIT as u64),
         ),
-        (
-            "offset",
-            Prop::integer(t!(
-                "How many matching items to skip; for the next page pass the `nextOffset` of the previous answer.",
-                "Nombre d'éléments à sauter ; pour la page suivante, passez le `nextOffset` de la réponse précédente."
-            ))
-            .min(0)
-            .default(0),
-        ),
+        ("offset", Prop::integer(t!("", "")).min(0)),
         (
             "fields",
-            Prop::array(
-                json!({"type": "string"}),
-                t!(
-                    "Only these fields of each item, e.g. [\"id\", \"title\", \"price\"] (`id` is always kept). Without it, every field.",
-                    "Seulement ces champs de chaque élément, par exemple [\"id\", \"title\", \"price\"] (`id` est toujours gardé). Sans lui, tous les champs."
-                ),
-            ),
+            Prop::array(json!({"type": "string"}), t!("", "")).max_items(50),
         ),
     ]
 }
 
 fn list_input(lang: Lang) -> JsonObject {
     let mut props = vec![
-        (
-            "format",
-            Prop::one_of(
-                &["json", "csv", "html"],
-                t!(
-                    "json (default): items as objects, searchable and paged; csv or html: the POS's own export as text, paged by rows.",
-                    "json (par défaut) : éléments en objets, recherche et pagination ; csv ou html : l'export de la caisse en texte, paginé par lignes."
-                ),
-            )
-            .default("json"),
-        ),
-        (
-            "query",
-            Prop::string(t!(
-                "Search text, case- and accent-insensitive (\"creme brulee\" finds \"Crème brûlée\"), matched against names, titles, barcodes, emails and phones; best matches first. json only.",
-                "Texte à chercher, sans tenir compte de la casse ni des accents (« creme brulee » trouve « Crème brûlée »), dans les noms, libellés, codes-barres, emails et téléphones ; meilleurs résultats en premier. json uniquement."
-            ))
-            .max_length(200),
-        ),
+        ("query", Prop::string(t!("", "")).max_length(200)),
+        ("format", Prop::one_of(&["json", "csv", "html"], t!("", ""))),
     ];
     props.extend(paging_props());
     schema::input(lang, &props, &[])
+}
+
+/// The lists' old argument forms.
+fn normalize_list(a: &mut JsonObject) {
+    normalize::map_value(a, "format", normalize::one_of(&["json", "csv", "html"]));
+    normalize::map_value(a, "fields", normalize::comma_list);
 }
 
 /// Structured output of a list tool.

@@ -64,7 +64,13 @@ pub(crate) struct Spec {
     pub description: Text,
     pub input: fn(Lang) -> JsonObject,
     pub output: fn() -> JsonObject,
+    /// Maps the old server's argument names and documented synonyms to the published ones,
+    /// before validation.
+    pub normalize: fn(&mut JsonObject),
 }
+
+/// No old names or synonyms to map.
+pub(crate) fn as_is(_: &mut JsonObject) {}
 
 impl Spec {
     /// The MCP tool definition in `lang`.
@@ -151,7 +157,8 @@ impl Ctx<'_> {
 
 /// A successful result: a short human summary and the structured content.
 pub(crate) fn done(summary: String, structured: &impl Serialize) -> ToolResult<CallToolResponse> {
-    let value = serde_json::to_value(structured).unwrap_or(Value::Null);
+    let mut value = serde_json::to_value(structured).unwrap_or(Value::Null);
+    crate::schema::strip_nulls(&mut value);
     let mut result = CallToolResult::success(vec![ContentBlock::text(summary)]);
     result.structured_content = Some(value);
     Ok(result.into())

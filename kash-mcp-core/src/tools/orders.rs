@@ -15,6 +15,7 @@ use super::{Ctx, Effect, Spec, ToolId, done};
 use crate::config::Toolset;
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::{self, Lang};
+use crate::normalize;
 use crate::period::{Period, Preset};
 use crate::schema::{self, Prop};
 use crate::search::{self, Field};
@@ -30,11 +31,12 @@ pub(crate) fn specs() -> Vec<Spec> {
             effect: Effect::Read,
             title: t!("List orders", "Lister les commandes"),
             description: t!(
-                "List the validated orders (sales and invoices, paid or not, selected by value date) or the quotes (by creation date) of a period, with the number of orders and the revenue (VAT included, refunds counted negative) of the whole period. Give `period` (today, yesterday, this_week, last_week, this_month, last_month, this_year, last_year, last_7_days, last_30_days, last_12_months; resolved in the shop's time zone) or `from`/`to`. Filter by delivery method, customer or payment state (e.g. `paymentState: unpaid` with `customerId` answers \"did this customer pay?\"). Paged. For totals by day, product or customer over long periods, prefer sales_summary.",
-                "Liste les commandes validées (ventes et factures, payées ou non, sélectionnées par date de valeur) ou les devis (par date de création) d'une période, avec le nombre de commandes et le chiffre d'affaires (TTC, remboursements en négatif) de toute la période. Donnez `period` (today, yesterday, this_week, last_week, this_month, last_month, this_year, last_year, last_7_days, last_30_days, last_12_months ; dans le fuseau de la boutique) ou `from`/`to`. Filtrez par mode de vente, client ou état de paiement (par exemple `paymentState: unpaid` avec `customerId` répond à « ce client a-t-il payé ? »). Paginé. Pour des totaux par jour, article ou client sur de longues périodes, préférez sales_summary."
+                "Orders of a period (validated, by value date; or quotes), with the period's count and revenue. \"Did this customer pay?\": customerId + paymentState. Totals, rankings: sales_summary.",
+                "Commandes d'une période (validées, par date de valeur ; ou devis), avec nombre et CA de la période. « Ce client a-t-il payé ? » : customerId + paymentState. Totaux, classements : sales_summary."
             ),
             input: orders_input,
             output: schema::output::<OrdersOutput>,
+            normalize: normalize_orders,
         },
         Spec {
             id: ToolId::OrderDetail,
@@ -43,11 +45,15 @@ pub(crate) fn specs() -> Vec<Spec> {
             effect: Effect::Read,
             title: t!("Order detail", "Détail d'une commande"),
             description: t!(
-                "One order in full: lines (title, quantity, unit price, total, VAT rate, variations), customer, payment state and payments, VAT per rate, delivery method, table, delivery time and address, comments.",
-                "Une commande en détail : lignes (libellé, quantité, prix unitaire, total, taux de TVA, déclinaisons), client, état de paiement et paiements, TVA par taux, mode de vente, table, heure et adresse de livraison, commentaires."
+                "One order in full: lines, customer, payments, VAT per rate, delivery, table, comments.",
+                "Une commande en détail : lignes, client, paiements, TVA par taux, livraison, table, commentaires."
             ),
             input: detail_input,
             output: schema::output::<OrderView>,
+            normalize: |a| {
+                normalize::rename(a, "order_id", "orderId");
+                normalize::rename(a, "id", "orderId");
+            },
         },
         Spec {
             id: ToolId::Pending,
@@ -56,15 +62,42 @@ pub(crate) fn specs() -> Vec<Spec> {
             effect: Effect::Read,
             title: t!("List orders in progress", "Lister les commandes en cours"),
             description: t!(
-                "List the orders in progress (to prepare, deliver or hand over), sorted by delivery or pickup time, with customer, address, amount, payment state and progress. Answers \"how many orders must be delivered tonight?\": use deliveryMethod=delivery and period=today.",
-                "Liste les commandes en cours (à préparer, livrer ou remettre), par heure de livraison ou de retrait, avec client, adresse, montant, état de paiement et avancement. Répond à « combien de commandes à livrer ce soir ? » : deliveryMethod=delivery et period=today."
+                "Orders in progress, by delivery or pickup time. \"Deliveries tonight?\": deliveryMethod=delivery, period=today.",
+                "Commandes en cours, par heure de livraison ou de retrait. « Livraisons ce soir ? » : deliveryMethod=delivery, period=today."
             ),
             input: pending_input,
             output: schema::output::<PendingOutput>,
+            normalize: |a| {
+                normalize::rename(a, "filterDeliveryMethod", "deliveryMethod");
+                normalize::map_value(a, "deliveryMethod", normalize::delivery_method);
+                normalize::map_value(a, "period", normalize::period);
+                normalize::map_value(a, "fields", normalize::comma_list);
+            },
         },
     ]
 }
 
+/// The old server's names (`validatedOrders`, `from_date_ISO8601`…) and the synonyms.
+fn normalize_orders(a: &mut JsonObject) {
+    if let Some(v) = a.remove("validatedOrders") {
+        let kind = match v {
+            Value::Bool(true) => Value::from("validated"),
+            Value::Bool(false) => Value::from("quotes"),
+            other => other,
+        };
+        a.entry("kind").or_insert(kind);
+    }
+    normalize::rename(a, "from_date_ISO8601", "from");
+    normalize::rename(a, "to_date_ISO8601", "to");
+    normalize::rename(a, "filterDeliveryMethod", "deliveryMethod");
+    normalize::rename(a, "idClient", "customerId");
+    normalize::rename(a, "clientId", "customerId");
+    normalize::map_value(a, "deliveryMethod", normalize::delivery_method);
+    normalize::map_value(a, "period", normalize::period);
+    normalize::map_value(a, "fields", normalize::comma_list);
+}
+
+/// `period`, or `from`/`to`.
 pub(crate) fn period_props() -> Vec<(&'static str, Prop)> {
     vec![
         (
@@ -72,46 +105,29 @@ pub(crate) fn period_props() -> Vec<(&'static str, Prop)> {
             Prop::one_of(
                 &Preset::ALL.map(Preset::name),
                 t!(
-                    "A period relative to today in the shop's time zone: today, yesterday, this_week (Monday to today), last_week (Monday to Sunday), this_month, last_month, this_year, last_year, last_7_days, last_30_days, last_12_months. Use it, or `from` and `to`.",
-                    "Une période relative à aujourd'hui dans le fuseau de la boutique : today, yesterday, this_week (lundi à aujourd'hui), last_week (lundi à dimanche), this_month, last_month, this_year, last_year, last_7_days, last_30_days, last_12_months. Utilisez-la, ou `from` et `to`."
+                    "Shop's time zone; or from/to.",
+                    "Fuseau de la boutique ; ou from/to."
                 ),
             ),
         ),
         (
             "from",
-            Prop::string(t!(
-                "Start, ISO 8601: a date (2026-11-16, from midnight) or a date-time (2026-11-16T18:00:00+01:00; without an offset, the shop's local time).",
-                "Début, ISO 8601 : une date (2026-11-16, depuis minuit) ou une date-heure (2026-11-16T18:00:00+01:00 ; sans décalage, l'heure locale de la boutique)."
-            )),
+            Prop::string(t!("Date or date-time.", "Date ou date-heure.")).max_length(40),
         ),
         (
             "to",
-            Prop::string(t!(
-                "End, included, ISO 8601: a date (2026-11-22, the whole day) or a date-time.",
-                "Fin, incluse, ISO 8601 : une date (2026-11-22, toute la journée) ou une date-heure."
-            )),
+            Prop::string(t!("Included.", "Inclus.")).max_length(40),
         ),
     ]
 }
 
 /// The delivery methods by name, in code order (0–6).
-pub(crate) const DELIVERY_METHODS: [&str; 7] = [
-    "takeaway",
-    "delivery",
-    "eat_in",
-    "drive_through",
-    "counter_sale",
-    "relay_point",
-    "shipping",
-];
+pub(crate) const DELIVERY_METHODS: [&str; 7] = normalize::DELIVERY_METHODS;
 
 pub(crate) fn delivery_prop() -> Prop {
     Prop::one_of(
         &DELIVERY_METHODS,
-        t!(
-            "How the order leaves the shop: takeaway (code 0), delivery (1), eat_in (2, \"sur place\"), drive_through (3), counter_sale (4), relay_point (5), shipping (6). The codes 0–6 are accepted too.",
-            "Comment la commande quitte la boutique : takeaway (code 0, à emporter), delivery (1, livraison), eat_in (2, sur place), drive_through (3, drive), counter_sale (4, vente au comptoir), relay_point (5, point relais), shipping (6, expédition). Les codes 0 à 6 sont aussi acceptés."
-        ),
+        t!("How the order leaves the shop.", "Mode de vente."),
     )
 }
 
@@ -121,46 +137,28 @@ fn orders_input(lang: Lang) -> JsonObject {
         Prop::one_of(
             &["validated", "quotes"],
             t!(
-                "validated (default): sales and invoices, paid or not, by value date; quotes: unvalidated orders, by creation date.",
-                "validated (par défaut) : ventes et factures, payées ou non, par date de valeur ; quotes : devis, par date de création."
+                "quotes: by creation date.",
+                "quotes : devis, par date de création."
             ),
-        )
-        .default("validated"),
+        ),
     )];
     props.extend(period_props());
     props.push(("deliveryMethod", delivery_prop()));
     props.push((
         "customerId",
-        Prop::integer(t!(
-            "Only this customer's orders (its id from data_list_clients).",
-            "Seulement les commandes de ce client (son identifiant dans data_list_clients)."
-        ))
-        .min(1),
+        Prop::integer(t!("Customer id.", "Identifiant du client.")).min(1),
     ));
     props.push((
         "customer",
-        Prop::string(t!(
-            "Only orders whose customer name matches this text (case- and accent-insensitive).",
-            "Seulement les commandes dont le nom du client correspond à ce texte (sans casse ni accents)."
-        )),
+        Prop::string(t!("Customer name contains.", "Le nom du client contient.")).max_length(200),
     ));
     props.push((
         "paymentState",
-        Prop::one_of(
-            &["paid", "unpaid"],
-            t!(
-                "Only paid orders, or only validated orders not paid yet.",
-                "Seulement les commandes payées, ou seulement les commandes validées non payées."
-            ),
-        ),
+        Prop::one_of(&["paid", "unpaid"], t!("Paid or not.", "Payée ou non.")),
     ));
     props.push((
         "withLines",
-        Prop::boolean(t!(
-            "Include each order's lines (default false, to keep answers short).",
-            "Inclure les lignes de chaque commande (faux par défaut, pour des réponses courtes)."
-        ))
-        .default(false),
+        Prop::boolean(t!("Include lines.", "Inclure les lignes.")),
     ));
     props.extend(paging_props());
     schema::input(lang, &props, &[])
@@ -171,11 +169,7 @@ fn detail_input(lang: Lang) -> JsonObject {
         lang,
         &[(
             "orderId",
-            Prop::integer(t!(
-                "The order's id (`id` in data_list_orders; `order_id` is accepted too).",
-                "L'identifiant de la commande (`id` dans data_list_orders ; `order_id` est aussi accepté)."
-            ))
-            .min(1),
+            Prop::integer(t!("Order id.", "Identifiant de la commande.")).min(1),
         )],
         &["orderId"],
     )
@@ -187,18 +181,16 @@ fn pending_input(lang: Lang) -> JsonObject {
         "period",
         Prop::one_of(
             &["today", "yesterday", "this_week", "last_7_days"],
-            t!(
-                "Only orders due (delivery or pickup time) in this period, e.g. today for tonight's deliveries.",
-                "Seulement les commandes dues (heure de livraison ou de retrait) dans cette période, par exemple today pour les livraisons de ce soir."
-            ),
+            t!("Due in this period.", "Dues dans cette période."),
         ),
     ));
     props.push((
         "query",
         Prop::string(t!(
-            "Search in customer names, addresses and progress (case- and accent-insensitive).",
-            "Recherche dans les noms de clients, adresses et avancement (sans casse ni accents)."
-        )),
+            "Search customer, address, progress.",
+            "Recherche client, adresse, avancement."
+        ))
+        .max_length(200),
     ));
     props.extend(paging_props());
     schema::input(lang, &props, &[])
@@ -409,9 +401,27 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     }
     let (limit, offset) = page_bounds(lang, args.limit, args.offset, DEFAULT_LIMIT)?;
     let shop = ctx.shop().await?;
-    let orders = crate::fetch::orders_in(&shop, kind, &period, args.delivery_method.map(|m| m.0))
-        .await
-        .map_err(|e| ToolError::upstream(lang, &e))?;
+    let method = args.delivery_method.map(|m| m.0);
+    // Later pages of the same query come from the short-lived page cache.
+    let key = format!(
+        "{}|{kind:?}|{}|{}|{}",
+        shop.tenant,
+        period.from.timestamp(),
+        period.to.timestamp(),
+        method.map_or(-1, DeliveryMethod::code)
+    );
+    let orders = match ctx.inner.pages.get(&key) {
+        Some(cached) => cached,
+        None => {
+            let fetched = std::sync::Arc::new(
+                crate::fetch::orders_in(&shop, kind, &period, method)
+                    .await
+                    .map_err(|e| ToolError::upstream(lang, &e))?,
+            );
+            ctx.inner.pages.put(key, fetched.clone());
+            fetched
+        }
+    };
     let name_query = args
         .customer
         .as_deref()
@@ -451,13 +461,12 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     };
     let mut summary = tr!(
         lang,
-        "{}, {} ({}): {} {}, total {} incl. VAT",
-        "{}, {} ({}) : {} {}, total {} TTC",
+        "{}, {} ({}): {}, total {} incl. VAT",
+        "{}, {} ({}) : {}, total {} TTC",
         capitalize(what),
         period.label(lang),
         ctx.tz().iana_name().unwrap_or("UTC"),
-        total,
-        lang.pick("orders", "commandes"),
+        i18n::counted(lang, total, i18n::nouns::ORDER),
         i18n::money(lang, revenue)
     );
     if !views.is_empty() {
@@ -668,7 +677,9 @@ pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         })
         .filter(|o| {
             period.as_ref().is_none_or(|p| {
-                let due = o.delivery_at.or(o.created_at).map(|t| t.timestamp(&tz));
+                let due = crate::views::due_at(o)
+                    .or(o.created_at)
+                    .map(|t| t.timestamp(&tz));
                 due.is_some_and(|t| t >= p.from.timestamp() && t < p.to.timestamp())
             })
         })
@@ -688,7 +699,7 @@ pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         .collect();
     matched.sort_by_key(|o| {
         (
-            o.delivery_at
+            crate::views::due_at(o)
                 .or(o.created_at)
                 .map(|t| t.timestamp(&tz))
                 .unwrap_or(jiff::Timestamp::UNIX_EPOCH),
@@ -745,7 +756,7 @@ pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             v.id,
             v.customer
                 .as_ref()
-                .and_then(|c| c.name.clone())
+                .map(crate::views::customer_label)
                 .unwrap_or_default(),
             v.delivery_address
                 .as_deref()

@@ -19,11 +19,12 @@ pub(crate) fn spec() -> Spec {
         effect: Effect::Read,
         title: t!("Ping", "Ping"),
         description: t!(
-            "Check that the server answers and whether it reaches the shop's POS (with the round-trip time). Works without shop credentials.",
-            "Vérifie que le serveur répond et s'il joint la caisse de la boutique (avec le temps d'aller-retour). Fonctionne sans identifiants de boutique."
+            "Is the server up, and does it reach the shop's POS (with the round trip)? Works without credentials.",
+            "Le serveur répond-il, et joint-il la caisse (avec l'aller-retour) ? Fonctionne sans identifiants."
         ),
         input: |_| schema::no_input(),
         output: schema::output::<PingOutput>,
+        normalize: super::as_is,
     }
 }
 

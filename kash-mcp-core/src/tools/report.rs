@@ -3,27 +3,37 @@
 //! PDF, XLS, FEC and SAF-T as attached files.
 
 use base64::Engine as _;
-use futures_util::StreamExt;
 use jiff::civil::Date;
 use kash_api::reports::{GetSalesReport, Report, ReportFormat};
-use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, JsonObject, ResourceContents};
+use rmcp::model::{
+    CallToolResponse, CallToolResult, ContentBlock, JsonObject, ReadResourceResult, Resource,
+    ResourceContents,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::orders::{RangeOut, resolve_period};
+use super::summary::{
+    Figures, days_of, figures, figures_text, label_of, money, payment_modes, products, with_bounds,
+};
 use super::{Ctx, Effect, Spec, ToolId};
-use crate::analytics::loader::Progress;
+use crate::analytics::engine::{self, Acc, Filters, GroupBy, Key, day_number};
+use crate::analytics::facts::DayFacts;
+use crate::analytics::loader::{self, LoadOptions, Progress};
 use crate::config::Toolset;
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::{self, Lang};
+use crate::normalize;
 use crate::period::{Period, Preset};
 use crate::schema::{self, Prop};
+use crate::shop::Shop;
+use crate::views::{Amount, Num, delivery_method_label};
 use crate::{t, tr};
+use kash_api::Decimal;
+use kash_api::orders::DeliveryMethod;
 
 /// Most days (reports) in one answer.
 pub(crate) const MAX_DAYS: usize = 31;
-/// Reports fetched at once.
-const CONCURRENCY: usize = 4;
 /// Width of the text rendering of an HTML report.
 const TEXT_WIDTH: usize = 100;
 
@@ -35,13 +45,17 @@ pub(crate) fn spec() -> Spec {
         effect: Effect::Read,
         title: t!("Sales report (POS)", "Rapport des ventes (caisse)"),
         description: t!(
-            "The POS's own daily sales report (the cash register report: totals, VAT per rate, payments, delivery methods, articles), for one day or each day of a range of at most 31 days. Formats: Std (default: readable text, with the HTML report attached), CSV (text), PDF, XLS, frafec (French FEC accounting file) and saft (SAF-T XML), the last four attached as files. Give `date` (default yesterday), or `period` (today, yesterday, this_week, last_week, last_7_days, this_month, last_month, last_30_days) or `from`/`to`. For figures over longer periods, comparisons or rankings use sales_summary.",
-            "Le rapport des ventes de la caisse elle-même (le rapport de caisse : totaux, TVA par taux, paiements, modes de vente, articles), pour un jour ou chaque jour d'une plage d'au plus 31 jours. Formats : Std (par défaut : texte lisible, avec le rapport HTML joint), CSV (texte), PDF, XLS, frafec (fichier des écritures comptables) et saft (XML SAF-T), ces quatre derniers joints comme fichiers. Donnez `date` (hier par défaut), ou `period` (today, yesterday, this_week, last_week, last_7_days, this_month, last_month, last_30_days) ou `from`/`to`. Pour des chiffres sur de plus longues périodes, des comparaisons ou des classements, utilisez sales_summary."
+            "The POS's cash register report of a day (default yesterday), or a compact report of up to 31 days with each day's as a link. PDF, XLS, FEC, SAF-T: file links.",
+            "Le rapport de caisse d'un jour (hier par défaut), ou un rapport compact de 31 jours au plus avec celui de chaque jour en lien. PDF, XLS, FEC, SAF-T : liens de fichiers."
         ),
         input,
         output: schema::output::<ReportOutput>,
+        normalize: normalize_report,
     }
 }
+
+/// The formats, by their POS names.
+const FORMATS: [&str; 6] = ["Std", "CSV", "PDF", "XLS", "frafec", "saft"];
 
 fn input(lang: Lang) -> JsonObject {
     schema::input(
@@ -50,10 +64,10 @@ fn input(lang: Lang) -> JsonObject {
             (
                 "date",
                 Prop::string(t!(
-                    "One day, ISO 8601 (2026-11-23), or today / yesterday. Default: yesterday.",
-                    "Un jour, ISO 8601 (2026-11-23), ou today / yesterday. Par défaut : hier."
+                    "One day (YYYY-MM-DD), today or yesterday.",
+                    "Un jour (AAAA-MM-JJ), today ou yesterday."
                 ))
-                .format("date"),
+                .max_length(40),
             ),
             (
                 "period",
@@ -68,42 +82,41 @@ fn input(lang: Lang) -> JsonObject {
                         "last_month",
                         "last_30_days",
                     ],
-                    t!(
-                        "A range of days relative to today in the shop's time zone; one report per day.",
-                        "Une plage de jours relative à aujourd'hui dans le fuseau de la boutique ; un rapport par jour."
-                    ),
+                    t!("Or a range of days.", "Ou une plage de jours."),
                 ),
             ),
             (
                 "from",
-                Prop::string(t!(
-                    "First day, ISO 8601 (with `to`).",
-                    "Premier jour, ISO 8601 (avec `to`)."
-                ))
-                .format("date"),
+                Prop::string(t!("Or from/to.", "Ou from/to.")).format("date"),
             ),
             (
                 "to",
-                Prop::string(t!(
-                    "Last day, included, ISO 8601; at most 31 days after `from`.",
-                    "Dernier jour, inclus, ISO 8601 ; au plus 31 jours après `from`."
-                ))
-                .format("date"),
+                Prop::string(t!("Included.", "Inclus.")).format("date"),
             ),
             (
                 "format",
                 Prop::one_of(
-                    &["Std", "CSV", "PDF", "XLS", "frafec", "saft"],
-                    t!(
-                        "Std (readable, default), CSV, PDF, XLS, frafec (FEC) or saft (SAF-T).",
-                        "Std (lisible, par défaut), CSV, PDF, XLS, frafec (FEC) ou saft (SAF-T)."
-                    ),
-                )
-                .default("Std"),
+                    &FORMATS,
+                    t!("Default Std (readable).", "Std (lisible) par défaut."),
+                ),
             ),
         ],
         &[],
     )
+}
+
+/// `day`, `formatExport` and the formats' common names.
+fn normalize_report(a: &mut JsonObject) {
+    normalize::rename(a, "day", "date");
+    normalize::rename(a, "formatExport", "format");
+    normalize::map_value(a, "period", normalize::period);
+    normalize::map_value(a, "format", |v| {
+        let f: FormatArg = serde_json::from_value(v.clone()).ok()?;
+        FORMATS
+            .iter()
+            .find(|n| ReportFormat::parse(n) == Some(f.0))
+            .map(|n| serde_json::Value::from(*n))
+    });
 }
 
 /// A format by its POS name or a common synonym.
@@ -143,24 +156,34 @@ struct ReportArgs {
     format: Option<FormatArg>,
 }
 
+/// One day's POS report, as a link.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct DayOut {
     /// `YYYY-MM-DD`.
     date: String,
-    /// ok or error.
-    status: String,
-    /// The attached resource, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    mime_type: Option<String>,
+    /// The POS's report of the day (`resources/read`).
+    uri: String,
+    mime_type: String,
+    /// Size, when fetched.
     #[serde(skip_serializing_if = "Option::is_none")]
     bytes: Option<usize>,
-    /// Whether the report is in the text of the answer.
-    in_text: bool,
+    /// The day's revenue and orders (a period report).
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    revenue: Option<Amount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    orders: Option<u64>,
+}
+
+/// A share of a period's figures (payment mode, delivery method, article).
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct PartOut {
+    label: String,
+    revenue: Amount,
+    orders: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Num>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -168,10 +191,27 @@ struct DayOut {
 struct ReportOutput {
     format: String,
     range: RangeOut,
+    /// `pos` (the POS's report of a day) or `orders` (a period computed from its orders).
+    source: String,
+    /// Whether the report's whole text is in the answer (a day's Std or CSV report).
+    in_text: bool,
     days: Vec<DayOut>,
-    /// Days whose report could not be produced.
-    failed: usize,
+    /// A period report: its figures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<Figures>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    payments: Vec<PartOut>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    delivery_methods: Vec<PartOut>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    top_articles: Vec<PartOut>,
 }
+
+/// Articles shown in a period report.
+const TOP_ARTICLES: usize = 10;
+/// The longest report text put in an answer; longer reports are cut at a line, said so, and
+/// whole at their link.
+const TEXT_BUDGET: usize = 12_000;
 
 fn extension(f: ReportFormat) -> &'static str {
     match f {
@@ -179,9 +219,26 @@ fn extension(f: ReportFormat) -> &'static str {
         ReportFormat::Pdf => "pdf",
         ReportFormat::Xls => "xls",
         ReportFormat::Csv => "csv",
-        ReportFormat::Frafec => "txt",
-        ReportFormat::Saft => "xml",
+        ReportFormat::Frafec => "fec.txt",
+        ReportFormat::Saft => "saft.xml",
     }
+}
+
+/// `kash://reports/2026-11-23.pdf`: a day's POS report, read on demand.
+pub(crate) fn report_uri(day: Date, format: ReportFormat) -> String {
+    format!("kash://reports/{day}.{}", extension(format))
+}
+
+/// The day and format of a report URI.
+pub(crate) fn parse_report_uri(uri: &str) -> Option<(Date, ReportFormat)> {
+    let rest = uri.strip_prefix("kash://reports/")?;
+    let (day, ext) = rest.split_at_checked(10)?;
+    let day: Date = day.parse().ok()?;
+    let ext = ext.strip_prefix('.')?;
+    let format = ReportFormat::ALL
+        .into_iter()
+        .find(|f| extension(*f) == ext)?;
+    Some((day, format))
 }
 
 /// The MIME type: the POS's, unless it is generic, else the format's.
@@ -218,11 +275,54 @@ fn days_asked(ctx: &Ctx<'_>, args: &ReportArgs) -> ToolResult<Period> {
             };
             match preset {
                 Some(p) => resolve_period(ctx, Some(p.name()), None, None),
-                None => resolve_period(ctx, None, Some(d), Some(d)),
+                None => {
+                    // A date-time names its day: the report is of the whole day.
+                    let day = day_of(ctx, d)?;
+                    let d = day.to_string();
+                    resolve_period(ctx, None, Some(&d), Some(&d))
+                }
             }
         }
         (None, None, None, None) => resolve_period(ctx, Some("yesterday"), None, None),
         (None, p, f, t) => resolve_period(ctx, p.as_deref(), f.as_deref(), t.as_deref()),
+    }
+}
+
+/// The day a `date` argument names (a date, or a date-time's day in the shop's time zone),
+/// within the years a POS can have reports for.
+fn day_of(ctx: &Ctx<'_>, text: &str) -> ToolResult<Date> {
+    let lang = ctx.lang;
+    let t = text.trim();
+    let day = t
+        .get(..10)
+        .filter(|_| t.len() == 10)
+        .and_then(|d| d.parse::<Date>().ok())
+        .or_else(|| crate::period::parse_bound(t, ctx.tz(), false).map(|z| z.date()))
+        .ok_or_else(|| {
+            ToolError::Invalid(tr!(
+                lang,
+                "`date` = \"{}\" is not a date: use YYYY-MM-DD, today or yesterday.",
+                "`date` = « {} » n'est pas une date : utilisez AAAA-MM-JJ, today ou yesterday.",
+                shorten(t, 40)
+            ))
+        })?;
+    let today = ctx.now().to_zoned(ctx.tz().clone()).date();
+    if day.year() < 2000 || day > today {
+        return Err(ToolError::Invalid(tr!(
+            lang,
+            "`date` = {} is out of range: a report covers a day from 2000 to today ({}).",
+            "`date` = {} est hors limites : un rapport couvre un jour de 2000 à aujourd'hui ({}).",
+            day,
+            today
+        )));
+    }
+    Ok(day)
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_owned(),
+        Some((cut, _)) => format!("{}…", s.get(..cut).unwrap_or(s)),
     }
 }
 
@@ -241,6 +341,48 @@ fn readable(html: &[u8]) -> String {
     }
 }
 
+/// `text` cut at a line so that it fits `budget` characters; whether it was cut.
+fn fit_text(text: &str, budget: usize) -> (String, bool) {
+    if text.chars().count() <= budget {
+        return (text.to_owned(), false);
+    }
+    let mut out = String::new();
+    for line in text.lines() {
+        if out.chars().count() + line.chars().count() + 1 > budget {
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    (out, true)
+}
+
+/// A link to a day's POS report.
+fn link(
+    lang: Lang,
+    day: Date,
+    format: ReportFormat,
+    mime: &str,
+    size: Option<usize>,
+) -> ContentBlock {
+    let mut r = Resource::new(
+        report_uri(day, format),
+        format!("report-{day}.{}", extension(format)),
+    )
+    .with_title(tr!(
+        lang,
+        "Sales report of {} ({})",
+        "Rapport des ventes du {} ({})",
+        i18n::date(lang, day),
+        format
+    ))
+    .with_mime_type(mime);
+    if let Some(n) = size {
+        r = r.with_size(u64::try_from(n).unwrap_or(u64::MAX));
+    }
+    ContentBlock::resource_link(r)
+}
+
 pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     let lang = ctx.lang;
     let args: ReportArgs = crate::args::parse(lang, ctx.args())?;
@@ -250,181 +392,363 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     if days.len() > MAX_DAYS {
         return Err(ToolError::Invalid(tr!(
             lang,
-            "That is {} days of reports; ask for at most {} at once (one report per day), or use sales_summary for totals over longer periods.",
-            "Cela fait {} jours de rapports ; demandez-en au plus {} à la fois (un rapport par jour), ou utilisez sales_summary pour des totaux sur de plus longues périodes.",
+            "That is {} days; a report covers at most {} (use sales_summary for longer periods).",
+            "Cela fait {} jours ; un rapport en couvre au plus {} (sales_summary pour de plus longues périodes).",
             days.len(),
             MAX_DAYS
         )));
     }
-    let shop = ctx.shop().await?;
-    let mut progress = Progress::new(ctx, days.len());
-    let fetched = futures_util::stream::iter(days.iter().copied().map(|day| {
-        let client = shop.client.clone();
-        async move { (day, client.send(&GetSalesReport::new(day, format)).await) }
-    }))
-    .buffered(CONCURRENCY);
-    futures_util::pin_mut!(fetched);
-    let mut results = Vec::with_capacity(days.len());
-    while let Some((day, result)) = fetched.next().await {
-        progress
-            .advance(
-                1,
-                tr!(lang, "Report of {} received", "Rapport du {} reçu", day),
-            )
-            .await;
-        results.push((day, result));
-    }
-
-    let budget = ctx.inner.config.max_text_chars;
-    let mut used = 0usize;
-    let mut text_parts: Vec<String> = Vec::new();
-    let mut attachments: Vec<ContentBlock> = Vec::new();
-    let mut out_days = Vec::new();
-    let mut not_in_text: Vec<String> = Vec::new();
-    let mut failed: Vec<String> = Vec::new();
-    for (day, result) in results {
-        let date = day.to_string();
-        let report = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let msg = crate::error::upstream_message(lang, &e);
-                failed.push(format!("{date}: {msg}"));
-                out_days.push(DayOut {
-                    date,
-                    status: "error".into(),
-                    uri: None,
-                    mime_type: None,
-                    bytes: None,
-                    in_text: false,
-                    error: Some(msg),
-                });
-                continue;
-            }
-        };
-        let mime = mime_of(&report);
-        let uri = format!("kash://reports/{date}.{}", extension(format));
-        let header = format!("== {} ({date}) ==", i18n::date(lang, day));
-        let mut in_text = false;
-        let mut attached = true;
-        match format {
-            ReportFormat::Std | ReportFormat::Csv => {
-                let body = match format {
-                    ReportFormat::Std => readable(&report.bytes),
-                    _ => String::from_utf8_lossy(&report.bytes).into_owned(),
-                };
-                let part = format!("{header}\n{}", body.trim_end());
-                if used + part.len() <= budget {
-                    used += part.len();
-                    text_parts.push(part);
-                    in_text = true;
-                } else {
-                    not_in_text.push(date.clone());
-                }
-                let html = format == ReportFormat::Std;
-                // Std keeps its HTML; CSV is attached only when it did not fit in the text.
-                attached = html || !in_text;
-                if attached {
-                    let text = String::from_utf8_lossy(&report.bytes).into_owned();
-                    attachments.push(ContentBlock::resource(
-                        ResourceContents::text(text, uri.clone()).with_mime_type(mime.clone()),
-                    ));
-                }
-            }
-            _ => {
-                let blob = base64::engine::general_purpose::STANDARD.encode(&report.bytes);
-                attachments.push(ContentBlock::resource(
-                    ResourceContents::blob(blob, uri.clone()).with_mime_type(mime.clone()),
-                ));
-            }
-        }
-        out_days.push(DayOut {
-            date,
-            status: "ok".into(),
-            uri: attached.then_some(uri),
-            mime_type: Some(mime),
-            bytes: Some(report.bytes.len()),
-            in_text,
-            error: None,
-        });
-    }
-
-    let ok = out_days.iter().filter(|d| d.status == "ok").count();
-    if ok == 0 {
-        return Err(ToolError::Upstream(tr!(
+    let today = ctx.now().to_zoned(ctx.tz().clone()).date();
+    if let (Some(first), Some(last)) = (days.first(), days.last())
+        && (first.year() < 2000 || *last > today)
+    {
+        return Err(ToolError::Invalid(tr!(
             lang,
-            "No report could be produced ({} {}): {}",
-            "Aucun rapport n'a pu être produit ({} {}) : {}",
-            format,
-            period.label(lang),
-            failed.join("; ")
+            "Reports cover days from 2000 to today ({}).",
+            "Les rapports couvrent des jours de 2000 à aujourd'hui ({}).",
+            today
         )));
     }
+    let shop = ctx.shop().await?;
+    match days.as_slice() {
+        [day] => one_day(ctx, &shop, &period, *day, format).await,
+        _ => many_days(ctx, &shop, &period, &days, format).await,
+    }
+}
+
+/// One day: the POS's own report, its text in the answer (Std, CSV) and the file as a link.
+async fn one_day(
+    ctx: &Ctx<'_>,
+    shop: &Shop,
+    period: &Period,
+    day: Date,
+    format: ReportFormat,
+) -> ToolResult<CallToolResponse> {
+    let lang = ctx.lang;
+    let report = shop
+        .client
+        .send(&GetSalesReport::new(day, format))
+        .await
+        .map_err(|e| {
+            ToolError::Upstream(tr!(
+                lang,
+                "No report for {}: {}",
+                "Aucun rapport pour le {} : {}",
+                i18n::date(lang, day),
+                crate::error::upstream_message(lang, &e)
+            ))
+        })?;
+    let mime = mime_of(&report);
+    let uri = report_uri(day, format);
+    let size = report.bytes.len();
     let mut text = tr!(
         lang,
-        "Sales report{} ({}) — {}, {}: {} of {} days",
-        "Rapport{} des ventes ({}) — {}, {} : {} jours sur {}",
-        if days.len() > 1 { "s" } else { "" },
+        "Sales report of the POS — {} ({}), {}",
+        "Rapport des ventes de la caisse — {} ({}), {}",
+        i18n::date(lang, day),
         format,
-        period.label(lang),
-        ctx.tz().iana_name().unwrap_or("UTC"),
-        ok,
-        days.len()
+        ctx.tz().iana_name().unwrap_or("UTC")
     );
-    if !format.is_text() || format == ReportFormat::Frafec {
-        text.push_str(&tr!(
-            lang,
-            "; attached as {} files (kash://reports/<date>.{}).",
-            " ; joints en fichiers {} (kash://reports/<date>.{}).",
-            format,
-            extension(format)
-        ));
-        for d in out_days.iter().filter(|d| d.status == "ok") {
-            text.push_str(&format!(
-                "\n- {} — {} ({} {})",
-                d.date,
-                d.mime_type.as_deref().unwrap_or(""),
-                i18n::count(lang, i64::try_from(d.bytes.unwrap_or(0)).unwrap_or(0)),
-                lang.pick("bytes", "octets")
+    let in_text = matches!(format, ReportFormat::Std | ReportFormat::Csv);
+    if in_text {
+        let body = match format {
+            ReportFormat::Std => readable(&report.bytes),
+            _ => String::from_utf8_lossy(&report.bytes).into_owned(),
+        };
+        let (shown, cut) = fit_text(body.trim_end(), TEXT_BUDGET);
+        text.push('\n');
+        text.push_str(shown.trim_end());
+        if cut {
+            text.push_str(&tr!(
+                lang,
+                "\n[The report is longer than shown ({} characters): the whole report is at {}.]",
+                "\n[Le rapport est plus long que ce qui est montré ({} caractères) : il est en entier à {}.]",
+                i18n::count(lang, i64::try_from(body.chars().count()).unwrap_or(0)),
+                uri
             ));
         }
     } else {
-        text.push('.');
-        if format == ReportFormat::Std {
-            text.push_str(lang.pick(
-                " The HTML reports are attached.",
-                " Les rapports HTML sont joints.",
-            ));
-        }
-    }
-    if !failed.is_empty() {
         text.push_str(&tr!(
             lang,
-            "\nNOT produced: {}",
-            "\nNON produit : {}",
-            failed.join("; ")
+            ": a {} file of {}, at {} (the client fetches it with resources/read).",
+            " : un fichier {} de {}, à {} (le client le lit avec resources/read).",
+            format,
+            i18n::counted(lang, size, i18n::nouns::BYTE),
+            uri
         ));
-    }
-    if !not_in_text.is_empty() {
-        text.push_str(&tr!(
-            lang,
-            "\nToo long to show every day in the text: {} are attached only.",
-            "\nTrop long pour tout montrer dans le texte : {} sont seulement joints.",
-            not_in_text.join(", ")
-        ));
-    }
-    for part in text_parts {
-        text.push_str("\n\n");
-        text.push_str(&part);
     }
     let structured = ReportOutput {
         format: format.to_string(),
-        range: RangeOut::new(&period, lang),
-        days: out_days,
-        failed: failed.len(),
+        range: RangeOut::new(period, lang),
+        source: "pos".into(),
+        in_text,
+        days: vec![DayOut {
+            date: day.to_string(),
+            uri,
+            mime_type: mime.clone(),
+            bytes: Some(size),
+            revenue: None,
+            orders: None,
+        }],
+        total: None,
+        payments: Vec::new(),
+        delivery_methods: Vec::new(),
+        top_articles: Vec::new(),
     };
-    let mut content = vec![ContentBlock::text(text)];
-    content.extend(attachments);
+    let content = vec![
+        ContentBlock::text(text),
+        link(lang, day, format, &mime, Some(size)),
+    ];
     let mut result = CallToolResult::success(content);
     result.structured_content = serde_json::to_value(&structured).ok();
     Ok(result.into())
+}
+
+/// Several days: a compact report of the period computed from its orders (the same rules as
+/// sales_summary), and each day's POS report as a link, read only when wanted.
+async fn many_days(
+    ctx: &Ctx<'_>,
+    shop: &Shop,
+    period: &Period,
+    days: &[Date],
+    format: ReportFormat,
+) -> ToolResult<CallToolResponse> {
+    let lang = ctx.lang;
+    let mut progress = Progress::new(ctx, 0);
+    let loaded = loader::load(
+        ctx,
+        shop,
+        days,
+        LoadOptions {
+            lines: true,
+            refresh: false,
+        },
+        &mut progress,
+    )
+    .await?;
+    let in_period = days_of(&loaded.days, period);
+    let refs: Vec<&DayFacts> = in_period.iter().map(|d| d.as_ref()).collect();
+    let filters = with_bounds(&Filters::default(), period);
+    let by_day = engine::aggregate(&refs, &filters, GroupBy::Day);
+    let by_mode = engine::aggregate(&refs, &filters, GroupBy::PaymentMode);
+    let by_method = engine::aggregate(&refs, &filters, GroupBy::DeliveryMethod);
+    let by_product = engine::aggregate(&refs, &filters, GroupBy::Product);
+    let total = &by_day.total;
+    let modes = payment_modes(ctx, shop).await;
+    let products = products(ctx, shop).await;
+
+    let part = |label: String, acc: &Acc| PartOut {
+        label,
+        revenue: money(acc.revenue),
+        orders: acc.orders,
+        items: (acc.items_unknown == 0 && acc.items_milli != 0)
+            .then(|| Num(Decimal::new(acc.items_milli, 3).normalize())),
+    };
+    let mut payments: Vec<PartOut> = sorted(&by_mode.groups)
+        .into_iter()
+        .map(|(k, acc)| {
+            let label = match k {
+                0 => lang.pick("Unpaid", "Non payé").to_owned(),
+                -1 => lang.pick("Mode unknown", "Mode inconnu").to_owned(),
+                k => u64::try_from(k)
+                    .ok()
+                    .and_then(|id| label_of(modes.as_deref(), id))
+                    .unwrap_or_else(|| format!("#{k}")),
+            };
+            part(label, acc)
+        })
+        .collect();
+    payments.truncate(20);
+    let delivery_methods: Vec<PartOut> = sorted(&by_method.groups)
+        .into_iter()
+        .map(|(k, acc)| {
+            let name = if k == 255 {
+                "unknown"
+            } else {
+                DeliveryMethod::from_code(k).name()
+            };
+            part(delivery_method_label(lang, name).to_owned(), acc)
+        })
+        .collect();
+    let top_articles: Vec<PartOut> = sorted(&by_product.groups)
+        .into_iter()
+        .filter(|(k, _)| *k != 0)
+        .take(TOP_ARTICLES)
+        .map(|(k, acc)| {
+            let label = u64::try_from(k)
+                .ok()
+                .and_then(|id| label_of(products.as_deref(), id))
+                .unwrap_or_else(|| format!("#{k}"));
+            part(label, acc)
+        })
+        .collect();
+
+    let mime = format.default_mime();
+    let day_outs: Vec<DayOut> = days
+        .iter()
+        .map(|d| {
+            let acc = by_day.groups.get(&day_number(&d.to_string()));
+            DayOut {
+                date: d.to_string(),
+                uri: report_uri(*d, format),
+                mime_type: mime.to_owned(),
+                bytes: None,
+                revenue: Some(money(acc.map_or(0, |a| a.revenue))),
+                orders: Some(acc.map_or(0, |a| a.orders)),
+            }
+        })
+        .collect();
+
+    // The text: the period's figures, its shares, a line a day, the links.
+    let mut text = tr!(
+        lang,
+        "Sales report — {}, {}, {} (computed from the POS's orders, the rules of sales_summary)",
+        "Rapport des ventes — {}, {}, {} (calculé à partir des commandes de la caisse, règles de sales_summary)",
+        period.label(lang),
+        ctx.tz().iana_name().unwrap_or("UTC"),
+        i18n::counted(lang, total.orders, i18n::nouns::VALIDATED_ORDER)
+    );
+    text.push('\n');
+    text.push_str(&figures_text(lang, total));
+    let shares = |title: &str, parts: &[PartOut]| {
+        let items: Vec<String> = parts
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {} ({})",
+                    p.label,
+                    i18n::money(lang, p.revenue.0),
+                    p.orders
+                )
+            })
+            .collect();
+        format!("\n{title}: {}", items.join(" · "))
+    };
+    text.push_str(&shares(lang.pick("Payments", "Paiements"), &payments));
+    text.push_str(&shares(
+        lang.pick("Delivery methods", "Modes de vente"),
+        &delivery_methods,
+    ));
+    let top: Vec<String> = top_articles
+        .iter()
+        .map(|p| {
+            format!(
+                "{} ×{} {}",
+                p.label,
+                p.items
+                    .as_ref()
+                    .map_or_else(|| "?".to_owned(), |q| i18n::quantity(lang, q.0)),
+                i18n::money(lang, p.revenue.0)
+            )
+        })
+        .collect();
+    text.push_str(&tr!(
+        lang,
+        "\nTop articles: {}",
+        "\nMeilleurs articles : {}",
+        top.join(" · ")
+    ));
+    text.push_str(lang.pick("\nBy day:", "\nPar jour :"));
+    for d in &day_outs {
+        let day: Date = d.date.parse().unwrap_or_default();
+        text.push_str(&format!(
+            "\n{} — {} ({})",
+            i18n::date(lang, day),
+            d.revenue
+                .as_ref()
+                .map_or_else(String::new, |r| i18n::money(lang, r.0)),
+            i18n::counted(lang, d.orders.unwrap_or(0), i18n::nouns::ORDER)
+        ));
+    }
+    text.push_str(&tr!(
+        lang,
+        "\nEach day's own POS report ({}) is linked below (kash://reports/<date>.{}); a client reads one with resources/read when it is wanted.",
+        "\nLe rapport de caisse de chaque jour ({}) est en lien ci-dessous (kash://reports/<date>.{}) ; un client en lit un avec resources/read quand il le faut.",
+        format,
+        extension(format)
+    ));
+    let mut content = vec![ContentBlock::text(text)];
+    content.extend(days.iter().map(|d| link(lang, *d, format, mime, None)));
+    let structured = ReportOutput {
+        format: format.to_string(),
+        range: RangeOut::new(period, lang),
+        source: "orders".into(),
+        in_text: false,
+        days: day_outs,
+        total: Some(figures(total)),
+        payments,
+        delivery_methods,
+        top_articles,
+    };
+    let mut result = CallToolResult::success(content);
+    result.structured_content = serde_json::to_value(&structured).ok();
+    Ok(result.into())
+}
+
+/// Groups by revenue, highest first.
+fn sorted(groups: &std::collections::HashMap<Key, Acc>) -> Vec<(Key, &Acc)> {
+    let mut v: Vec<(Key, &Acc)> = groups.iter().map(|(k, a)| (*k, a)).collect();
+    v.sort_by(|a, b| b.1.revenue.cmp(&a.1.revenue).then(a.0.cmp(&b.0)));
+    v
+}
+
+/// `resources/read` of a report link: the day's POS report, fetched with the caller's own
+/// credentials (so a link only ever shows the caller's shop).
+pub(crate) async fn read(
+    shop: &Shop,
+    lang: Lang,
+    uri: &str,
+    today: Date,
+) -> Result<ReadResourceResult, rmcp::ErrorData> {
+    let (day, format) = parse_report_uri(uri).ok_or_else(|| {
+        rmcp::ErrorData::resource_not_found(
+            format!("unknown report `{uri}`: use kash://reports/YYYY-MM-DD.<html|csv|pdf|xls|fec.txt|saft.xml>"),
+            None,
+        )
+    })?;
+    if day.year() < 2000 || day > today {
+        return Err(rmcp::ErrorData::resource_not_found(
+            format!("no report for {day}: reports cover 2000 to today"),
+            None,
+        ));
+    }
+    let report = shop
+        .client
+        .send(&GetSalesReport::new(day, format))
+        .await
+        .map_err(|e| {
+            rmcp::ErrorData::internal_error(crate::error::upstream_message(lang, &e), None)
+        })?;
+    let mime = mime_of(&report);
+    let contents = if format.is_text() || format == ReportFormat::Saft {
+        ResourceContents::text(String::from_utf8_lossy(&report.bytes).into_owned(), uri)
+            .with_mime_type(mime)
+    } else {
+        let blob = base64::engine::general_purpose::STANDARD.encode(&report.bytes);
+        ResourceContents::blob(blob, uri).with_mime_type(mime)
+    };
+    Ok(ReadResourceResult::new(vec![contents]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_uris_round_trip() {
+        let day: Date = "2026-11-23".parse().unwrap();
+        for f in ReportFormat::ALL {
+            assert_eq!(parse_report_uri(&report_uri(day, f)), Some((day, f)));
+        }
+        assert_eq!(parse_report_uri("kash://reports/2026-11-23.docx"), None);
+        assert_eq!(parse_report_uri("kash://reports/../etc"), None);
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_line_and_says_so() {
+        let text = "a\n".repeat(10);
+        assert_eq!(fit_text(&text, 100), (text.clone(), false));
+        let (cut, was) = fit_text(&text, 7);
+        assert!(was && cut == "a\na\na\n", "{cut:?}");
+    }
 }

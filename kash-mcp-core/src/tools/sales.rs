@@ -32,12 +32,20 @@ use crate::config::Toolset;
 use crate::confirm::{self, Confirmation};
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::{self, Lang};
+use crate::normalize;
 use crate::schema::{self, Prop};
 use crate::search;
 use crate::shop::Shop;
 use crate::store::StoreExt;
 use crate::views::delivery_method_label;
 use crate::{t, tr};
+
+/// Most lines in one sale.
+pub(crate) const MAX_LINES: usize = 200;
+/// Highest unit price or amount accepted for a line, in euros.
+const MAX_PRICE: u64 = 100_000;
+/// Highest quantity of a line.
+const MAX_QUANTITY: u64 = 10_000;
 
 pub(crate) fn spec() -> Spec {
     Spec {
@@ -47,98 +55,48 @@ pub(crate) fn spec() -> Spec {
         effect: Effect::Additive,
         title: t!("Record a sale", "Enregistrer une vente"),
         description: t!(
-            "Record a sale (an order) in the POS: catalogue articles, amounts booked to a department, or free amounts; paid, validated but unpaid, or a quote; eaten in at a table, taken away, delivered… Safe way: first call with `dryRun: true` to get the priced preview and a `previewId`, show it to the user, then call again with only `confirmPreviewId` to record exactly that preview (calling again returns the same receipt, marked as a replay, and never records twice). Every id is checked first: an unknown product, department, variation, payment mode, customer, table, cash register or user is refused with the closest candidates. Find ids with data_list_products, data_list_tables, data_list_payments, data_list_clients. Amounts are euros with VAT included. If the POS does not answer after receiving the sale, the answer says it MAY have been recorded: do not record it again, check with data_list_orders.",
-            "Enregistre une vente (une commande) dans la caisse : articles du catalogue, montants imputés à un rayon ou montants libres ; payée, validée mais non payée, ou devis ; sur place à une table, à emporter, livrée… Façon sûre : appelez d'abord avec `dryRun: true` pour obtenir l'aperçu chiffré et un `previewId`, montrez-le à l'utilisateur, puis rappelez avec seulement `confirmPreviewId` pour enregistrer exactement cet aperçu (un nouvel appel renvoie le même reçu, marqué comme rejoué, et n'enregistre jamais deux fois). Chaque identifiant est vérifié d'abord : un article, rayon, déclinaison, mode de paiement, client, table, caisse ou utilisateur inconnu est refusé avec les candidats les plus proches. Trouvez les identifiants avec data_list_products, data_list_tables, data_list_payments, data_list_clients. Montants en euros TTC. Si la caisse ne répond pas après avoir reçu la vente, la réponse dit qu'elle A PU être enregistrée : ne la réenregistrez pas, vérifiez avec data_list_orders."
+            "Record a sale. Safe flow: dryRun, show the preview, then confirmPreviewId alone (recorded once). Every id is checked. If a sale MAY have been recorded, never record it again: call with the same confirmPreviewId or idempotencyKey and the server checks the POS.",
+            "Enregistre une vente. Façon sûre : dryRun, montrer l'aperçu, puis confirmPreviewId seul (enregistrée une fois). Chaque identifiant est vérifié. Si une vente A PU être enregistrée, ne la refaites jamais : rappelez avec le même confirmPreviewId ou idempotencyKey et le serveur vérifie la caisse."
         ),
         input,
         output: schema::output::<SaleOutput>,
+        normalize: normalize_sale,
     }
 }
 
 fn item_schema(lang: Lang) -> Value {
+    let name = |en, fr| Prop::string(t!(en, fr)).max_length(200);
+    let text = |en, fr| Prop::string(t!(en, fr)).max_length(100);
+    let amount = |en, fr| Prop::number(t!(en, fr)).min(0).max(MAX_PRICE);
     let props = [
         (
             "type",
             Prop::one_of(
                 &["catalog", "dept", "free"],
                 t!(
-                    "catalog: an article of the catalogue (productId or product); dept: an amount booked to a department (its VAT applies); free: an amount with no department (the shop's default VAT applies; prefer dept).",
-                    "catalog : un article du catalogue (productId ou product) ; dept : un montant imputé à un rayon (sa TVA s'applique) ; free : un montant sans rayon (la TVA par défaut de la boutique s'applique ; préférez dept)."
+                    "catalog: productId or product, quantity, priceOverride, titleOverride, variations (choice ids). dept: departmentId or department, price, title (department's VAT). free: price, title (shop's VAT).",
+                    "catalog : productId ou product, quantity, priceOverride, titleOverride, variations (choix). dept : departmentId ou department, price, title (TVA du rayon). free : price, title (TVA de la boutique)."
                 ),
             ),
         ),
-        (
-            "productId",
-            Prop::integer(t!(
-                "catalog: the product's id (from data_list_products).",
-                "catalog : l'identifiant de l'article (dans data_list_products)."
-            ))
-            .min(1),
-        ),
-        (
-            "product",
-            Prop::string(t!(
-                "catalog: the product's name instead of its id, e.g. \"Croissant\"; refused with candidates when ambiguous.",
-                "catalog : le nom de l'article au lieu de son identifiant, par exemple « Croissant » ; refusé avec des candidats s'il est ambigu."
-            )),
-        ),
+        ("productId", Prop::integer(t!("", "")).min(1)),
+        ("product", name("Name.", "Nom.")),
         (
             "quantity",
-            Prop::number(t!(
-                "catalog: how many (default 1; decimals for weighed goods).",
-                "catalog : combien (1 par défaut ; décimales pour les produits au poids)."
-            ))
-            .default(1),
+            Prop::number(t!("Default 1.", "1 par défaut."))
+                .exclusive_min(0)
+                .max(MAX_QUANTITY),
         ),
-        (
-            "titleOverride",
-            Prop::string(t!(
-                "catalog: print this title instead of the catalogue's (no `_`).",
-                "catalog : imprimer ce libellé au lieu de celui du catalogue (sans `_`)."
-            )),
-        ),
-        (
-            "priceOverride",
-            Prop::number(t!(
-                "catalog: charge this unit price (euros, VAT included) instead of the catalogue's; variation supplements are added.",
-                "catalog : facturer ce prix unitaire (euros TTC) au lieu de celui du catalogue ; les suppléments de déclinaison s'ajoutent."
-            ))
-            .min(0),
-        ),
+        ("titleOverride", text("", "")),
+        ("priceOverride", amount("Unit price.", "Prix unitaire.")),
         (
             "variations",
-            Prop::array(
-                json!({"type": "integer"}),
-                t!(
-                    "catalog: ids of the chosen variation choices (e.g. size Grand, oat milk), at most 5, from data_list_variations; only choices of the product's own variations.",
-                    "catalog : identifiants des choix de déclinaison retenus (par exemple taille Grand, lait d'avoine), 5 au plus, dans data_list_variations ; seulement des choix des déclinaisons de l'article."
-                ),
-            )
-            .max_items(5),
+            Prop::array(json!({"type": "integer", "minimum": 1}), t!("", "")).max_items(5),
         ),
-        (
-            "departmentId",
-            Prop::integer(t!(
-                "dept: the department's id (from data_list_departments).",
-                "dept : l'identifiant du rayon (dans data_list_departments)."
-            ))
-            .min(1),
-        ),
-        (
-            "price",
-            Prop::number(t!(
-                "dept and free: the amount, euros VAT included.",
-                "dept et free : le montant, en euros TTC."
-            ))
-            .min(0),
-        ),
-        (
-            "title",
-            Prop::string(t!(
-                "dept and free: what is printed (no `_`; dept defaults to the department's name).",
-                "dept et free : ce qui est imprimé (sans `_` ; par défaut le nom du rayon pour dept)."
-            )),
-        ),
+        ("departmentId", Prop::integer(t!("", "")).min(1)),
+        ("department", name("Name.", "Nom.")),
+        ("price", amount("", "")),
+        ("title", text("", "")),
     ];
     let mut obj = Map::new();
     obj.insert("type".into(), json!("object"));
@@ -156,181 +114,190 @@ fn item_schema(lang: Lang) -> Value {
     Value::Object(obj)
 }
 
+/// The fields of a new customer, shared by `sale_create`'s `client`.
 fn client_schema(lang: Lang) -> Prop {
-    let s = |en: &'static str, fr: &'static str| Prop::string(t!(en, fr));
+    let s = |n: usize| Prop::string(t!("", "")).max_length(n);
     Prop::object(
         lang,
         &[
-            ("firstname", s("First name.", "Prénom.")),
-            ("lastname", s("Last name.", "Nom.")),
-            ("email", s("Email.", "Email.").format("email")),
-            ("phone", s("Phone.", "Téléphone.")),
-            ("phone2", s("Second phone.", "Second téléphone.")),
-            (
-                "address",
-                s("Address, first line.", "Adresse, première ligne."),
-            ),
-            (
-                "address2",
-                s("Address, second line.", "Adresse, seconde ligne."),
-            ),
+            ("firstname", s(100)),
+            ("lastname", s(100)),
+            ("email", s(200).format("email")),
+            ("phone", s(40)),
+            ("address", s(200)),
             (
                 "addressComment",
-                s(
-                    "Delivery instructions (door code, floor).",
-                    "Instructions de livraison (digicode, étage).",
-                ),
+                Prop::string(t!("Door code, floor.", "Digicode, étage.")).max_length(200),
             ),
-            ("zip", s("Postcode.", "Code postal.")),
-            ("city", s("City.", "Ville.")),
+            ("zip", s(20)),
+            ("city", s(100)),
             (
                 "country",
-                s(
-                    "Two-letter ISO country code, e.g. FR.",
-                    "Code pays ISO à deux lettres, par exemple FR.",
-                ),
+                Prop::string(t!("ISO code.", "Code ISO.")).pattern("^[A-Za-z]{2}$"),
             ),
-            ("vatNumber", s("VAT number.", "Numéro de TVA.")),
-            (
-                "companyRegistration",
-                s(
-                    "Company registration (RCS, SIRET).",
-                    "Immatriculation (RCS, SIRET).",
-                ),
-            ),
-            (
-                "barcode",
-                s(
-                    "Loyalty card barcode.",
-                    "Code-barres de la carte de fidélité.",
-                ),
-            ),
-            ("lat", Prop::number(t!("Latitude.", "Latitude."))),
-            ("lng", Prop::number(t!("Longitude.", "Longitude."))),
         ],
         &[],
         t!(
-            "A new customer to create with the sale (when the customer is not in data_list_clients yet). Give at least a name, an email or a phone. Do not combine with idClient.",
-            "Un nouveau client à créer avec la vente (quand il n'est pas encore dans data_list_clients). Donnez au moins un nom, un email ou un téléphone. Ne pas combiner avec idClient."
+            "A new customer, created with the sale.",
+            "Un nouveau client, créé avec la vente."
         ),
     )
+    .min_properties(1)
 }
 
 fn input(lang: Lang) -> JsonObject {
     let props = vec![
         (
             "items",
-            Prop::array(
-                item_schema(lang),
-                t!(
-                    "The lines of the sale, in order (at least one).",
-                    "Les lignes de la vente, dans l'ordre (au moins une)."
-                ),
-            )
-            .min_items(1),
+            Prop::array(item_schema(lang), t!("The lines.", "Les lignes."))
+                .min_items(1)
+                .max_items(MAX_LINES),
         ),
         (
             "payment",
-            Prop::integer(t!(
-                "Payment state: -2 = quote (not validated, editable, no invoice); -1 = validated but not paid yet (an invoice is issued); a payment mode id (from data_list_payments) = paid with that mode (a refund mode records a refund). The words \"quote\", \"unpaid\" or a payment mode's name (\"card\", \"cash\") are accepted too.",
-                "État de paiement : -2 = devis (non validé, modifiable, sans facture) ; -1 = validée mais pas encore payée (une facture est émise) ; un identifiant de mode de paiement (dans data_list_payments) = payée avec ce mode (un mode de remboursement enregistre un remboursement). Les mots « quote », « unpaid » ou le nom d'un mode de paiement (« carte », « espèces ») sont aussi acceptés."
-            )),
-        ),
-        (
-            "deliveryMethod",
-            Prop::one_of(
-                &super::orders::DELIVERY_METHODS,
+            Prop::any_of(
+                vec![
+                    json!({"type": "integer", "minimum": -2}),
+                    json!({"type": "string", "minLength": 1, "maxLength": 100}),
+                ],
                 t!(
-                    "How the order leaves the shop: takeaway (0), delivery (1), eat_in (2, at a table; eat-in VAT rates apply), drive_through (3), counter_sale (4), relay_point (5), shipping (6). Codes 0–6 accepted.",
-                    "Comment la commande quitte la boutique : takeaway (0, à emporter), delivery (1, livraison), eat_in (2, sur place à une table ; TVA sur place), drive_through (3), counter_sale (4, comptoir), relay_point (5, point relais), shipping (6, expédition). Codes 0 à 6 acceptés."
+                    "-2 quote; -1 validated, unpaid; else a payment mode id or name (paid).",
+                    "-2 devis ; -1 validée non payée ; sinon un mode de paiement, id ou nom (payée)."
                 ),
             ),
         ),
+        ("deliveryMethod", super::orders::delivery_prop()),
         (
             "idClient",
-            Prop::integer(t!(
-                "An existing customer's id (from data_list_clients; check the name carefully, several can be close).",
-                "L'identifiant d'un client existant (dans data_list_clients ; vérifiez bien le nom, plusieurs peuvent se ressembler)."
-            ))
-            .min(1),
+            Prop::integer(t!("Existing customer id.", "Identifiant d'un client existant.")).min(1),
         ),
         ("client", client_schema(lang)),
         (
             "table",
-            Prop::integer(t!(
-                "The table's id (`id` in data_list_tables, NOT the number painted on the table). To give the number the staff say, use tableNumber.",
-                "L'identifiant de la table (`id` dans data_list_tables, PAS le numéro de la table). Pour donner le numéro que dit le personnel, utilisez tableNumber."
-            ))
-            .min(1),
-        ),
-        (
-            "tableNumber",
-            Prop::string(t!(
-                "The table's number or name as the staff say it (\"84\"); resolved to its id.",
-                "Le numéro ou nom de la table tel que le dit le personnel (« 84 ») ; converti en identifiant."
-            )),
-        ),
-        (
-            "cashbox",
-            Prop::integer(t!("Cash register id (data_list_cashboxes).", "Identifiant de caisse (data_list_cashboxes)."))
+            Prop::integer(t!("Table id (not its number).", "Identifiant de table (pas son numéro)."))
                 .min(1),
         ),
         (
-            "covers",
-            Prop::integer(t!("Number of guests at the table.", "Nombre de couverts à la table.")).min(0),
+            "tableNumber",
+            Prop::string(t!("Table number as said by staff.", "Numéro de table tel que dit."))
+                .min_length(1)
+                .max_length(20),
+        ),
+        ("cashbox", Prop::integer(t!("Cash register id.", "Identifiant de caisse.")).min(1)),
+        ("covers", Prop::integer(t!("Guests.", "Couverts.")).min(0).max(1000)),
+        (
+            "deliveryTime",
+            Prop::string(t!(
+                "Delivery or pickup time, HH:MM (that day) or YYYY-MM-DDTHH:MM; shown in the pending list.",
+                "Heure de livraison ou retrait, HH:MM (ce jour) ou AAAA-MM-JJTHH:MM ; montrée dans les commandes en cours."
+            ))
+            .pattern(DELIVERY_TIME_PATTERN),
         ),
         (
             "publicComment",
-            Prop::string(t!(
-                "Comment printed for the customer (e.g. a delivery time: \"Livraison 18:15\").",
-                "Commentaire imprimé pour le client (par exemple une heure de livraison : « Livraison 18h15 »)."
-            )),
+            Prop::string(t!("Printed for the customer.", "Imprimé pour le client.")).max_length(500),
         ),
         (
             "privateComment",
-            Prop::string(t!("Comment for the staff only.", "Commentaire pour le personnel seulement.")),
+            Prop::string(t!("For the staff.", "Pour le personnel.")).max_length(500),
         ),
-        ("pager", Prop::integer(t!("Pager (buzzer) number.", "Numéro de bipeur.")).min(0)),
-        (
-            "user",
-            Prop::integer(t!(
-                "Id of the user recording the sale (data_list_users); default: the \"webservice\" user.",
-                "Identifiant de l'utilisateur qui enregistre la vente (data_list_users) ; par défaut l'utilisateur « webservice »."
-            ))
-            .min(1),
-        ),
+        ("pager", Prop::integer(t!("Pager number.", "Numéro de bipeur.")).min(0).max(99_999)),
+        ("user", Prop::integer(t!("User id.", "Identifiant d'utilisateur.")).min(1)),
         (
             "valueDate",
             Prop::string(t!(
-                "Accounting date, ISO 8601 (2026-11-20 or 2026-11-20T12:30:00+01:00); default now.",
-                "Date de valeur comptable, ISO 8601 (2026-11-20 ou 2026-11-20T12:30:00+01:00) ; maintenant par défaut."
-            )),
+                "ISO 8601, within the last 2 years (default now).",
+                "ISO 8601, dans les 2 dernières années (maintenant par défaut)."
+            ))
+            .max_length(40),
         ),
         (
             "dryRun",
-            Prop::boolean(t!(
-                "true: only price the sale and return a preview with a previewId; nothing is recorded.",
-                "true : chiffrer seulement la vente et renvoyer un aperçu avec un previewId ; rien n'est enregistré."
-            ))
-            .default(false),
+            Prop::boolean(t!("Preview only; returns a previewId.", "Aperçu seulement ; renvoie un previewId.")),
         ),
         (
             "confirmPreviewId",
-            Prop::string(t!(
-                "Record exactly the preview with this id (from a dryRun), once. Give no other sale argument with it.",
-                "Enregistrer exactement l'aperçu de cet identifiant (d'un dryRun), une seule fois. Ne donnez aucun autre argument de vente avec lui."
-            )),
+            Prop::string(t!("Record this preview, once.", "Enregistrer cet aperçu, une fois."))
+                .min_length(1)
+                .max_length(64),
         ),
         (
             "idempotencyKey",
             Prop::string(t!(
-                "A unique key of your choice for this sale (e.g. a UUID): repeating the call with the same key returns the first receipt instead of recording again.",
-                "Une clé unique de votre choix pour cette vente (par exemple un UUID) : répéter l'appel avec la même clé renvoie le premier reçu au lieu d'enregistrer à nouveau."
+                "Your unique key: a repeat returns the first receipt.",
+                "Votre clé unique : une répétition renvoie le premier reçu."
             ))
+            .min_length(1)
             .max_length(200),
         ),
     ];
     schema::input(lang, &props, &[])
+}
+
+/// `HH:MM`, or a day and a time.
+pub(crate) const DELIVERY_TIME_PATTERN: &str = r"^(\d{4}-\d\d-\d\dT)?\d\d:\d\d$";
+
+/// The old server's names (`itemsList`, `idtable`, `dateValeur`…), inferred line types and
+/// the free lines' `priceOverride`/`titleOverride` (which the old server read there).
+fn normalize_sale(a: &mut JsonObject) {
+    for (old, new) in [
+        ("itemsList", "items"),
+        ("clientId", "idClient"),
+        ("customerId", "idClient"),
+        ("tableId", "table"),
+        ("idtable", "table"),
+        ("cashboxId", "cashbox"),
+        ("idcaisse", "cashbox"),
+        ("numcouverts", "covers"),
+        ("pagerNum", "pager"),
+        ("idUser", "user"),
+        ("userId", "user"),
+        ("dateValeur", "valueDate"),
+    ] {
+        normalize::rename(a, old, new);
+    }
+    normalize::map_value(a, "deliveryMethod", normalize::delivery_method);
+    if let Some(Value::Array(items)) = a.get_mut("items") {
+        for item in items.iter_mut() {
+            if let Value::Object(m) = item {
+                normalize_item(m);
+            }
+        }
+    }
+    if let Some(Value::Object(c)) = a.get_mut("client") {
+        for (old, new) in [
+            ("firstName", "firstname"),
+            ("prenom", "firstname"),
+            ("lastName", "lastname"),
+            ("nom", "lastname"),
+            ("postcode", "zip"),
+            ("zipcode", "zip"),
+        ] {
+            normalize::rename(c, old, new);
+        }
+    }
+}
+
+fn normalize_item(m: &mut JsonObject) {
+    let kind = match m.get("type") {
+        Some(Value::String(t)) => match t.trim().to_ascii_lowercase().as_str() {
+            "catalog" | "product" | "article" | "plu" => Some("catalog"),
+            "dept" | "department" | "departement" | "rayon" => Some("dept"),
+            "free" | "libre" => Some("free"),
+            _ => None,
+        },
+        Some(_) => None,
+        None if m.contains_key("productId") || m.contains_key("product") => Some("catalog"),
+        None if m.contains_key("departmentId") || m.contains_key("department") => Some("dept"),
+        None => Some("free"),
+    };
+    if let Some(k) = kind {
+        m.insert("type".into(), Value::from(k));
+        if k != "catalog" {
+            normalize::rename(m, "priceOverride", "price");
+            normalize::rename(m, "titleOverride", "title");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -548,6 +515,8 @@ pub(crate) struct SaleArgs {
     user: Option<UserId>,
     #[serde(default, alias = "dateValeur")]
     value_date: Option<String>,
+    #[serde(default)]
+    delivery_time: Option<String>,
 }
 
 /// A delivery method kept as the caller wrote it (so the digest is stable), parsed on use.
@@ -652,6 +621,9 @@ pub(crate) struct SaleOutput {
     pub customer: Option<CustomerOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
+    /// The delivery or pickup time, `YYYY-MM-DDTHH:MM` (shop's local time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_at: Option<String>,
     /// The human summary.
     pub message: String,
 }
@@ -696,6 +668,9 @@ struct Resolved {
     private_comment: Option<String>,
     pager: Option<u32>,
     value_date: Option<i64>,
+    /// The delivery or pickup time, `2026-11-24 18:15` (shop's local time).
+    #[serde(default)]
+    due: Option<String>,
     total: Decimal,
     vat: Vec<(Decimal, Decimal)>,
 }
@@ -1531,9 +1506,11 @@ async fn resolve(ctx: &Ctx<'_>, shop: &Shop, args: &SaleArgs) -> ToolResult<Reso
             )));
         }
     }
+    let today = ctx.now().to_zoned(ctx.tz().clone()).date();
     let value_date = match args.value_date.as_deref() {
         None => None,
         Some(text) => {
+            check_offset(lang, "valueDate", text)?;
             let z = crate::period::parse_bound(text, ctx.tz(), false).ok_or_else(|| {
                 ToolError::Invalid(tr!(
                     lang,
@@ -1542,6 +1519,19 @@ async fn resolve(ctx: &Ctx<'_>, shop: &Shop, args: &SaleArgs) -> ToolResult<Reso
                     text
                 ))
             })?;
+            let earliest = today
+                .checked_sub(jiff::Span::new().years(2))
+                .unwrap_or(today);
+            if z.date() > today || z.date() < earliest {
+                return Err(ToolError::Invalid(tr!(
+                    lang,
+                    "`valueDate` = {} is out of range: a sale is dated from {} to today ({}).",
+                    "`valueDate` = {} est hors limites : une vente est datée du {} à aujourd'hui ({}).",
+                    z.date(),
+                    earliest,
+                    today
+                )));
+            }
             // A date alone: noon that day, clear of any time-zone edge.
             let z = if text.trim().len() == 10 {
                 z.checked_add(jiff::SignedDuration::from_hours(12))
@@ -1550,6 +1540,15 @@ async fn resolve(ctx: &Ctx<'_>, shop: &Shop, args: &SaleArgs) -> ToolResult<Reso
                 z
             };
             Some(z.timestamp().as_second())
+        }
+    };
+    let due = match args.delivery_time.as_deref() {
+        None => None,
+        Some(text) => {
+            let day = value_date
+                .and_then(|s| jiff::Timestamp::from_second(s).ok())
+                .map_or(today, |t| t.to_zoned(ctx.tz().clone()).date());
+            Some(due_time(lang, text, day, today)?)
         }
     };
     let total: Decimal = lines.iter().map(|l| l.total).sum();
@@ -1587,9 +1586,85 @@ async fn resolve(ctx: &Ctx<'_>, shop: &Shop, args: &SaleArgs) -> ToolResult<Reso
             .filter(|s| !s.trim().is_empty()),
         pager: args.pager,
         value_date,
+        due: due.map(|d| crate::views::due_text(&d)),
         total,
         vat,
     })
+}
+
+/// Refuses a UTC offset no place uses (`+25:00` would date a sale on the wrong day).
+fn check_offset(lang: Lang, what: &str, text: &str) -> ToolResult<()> {
+    let t = text.trim();
+    let tail = t.get(t.len().saturating_sub(6)..).unwrap_or("");
+    if t.len() > 16
+        && (tail.starts_with('+') || tail.starts_with('-'))
+        && tail.get(3..4) == Some(":")
+    {
+        let hours: u32 = tail.get(1..3).and_then(|h| h.parse().ok()).unwrap_or(99);
+        let minutes: u32 = tail.get(4..6).and_then(|m| m.parse().ok()).unwrap_or(99);
+        if hours > 14 || minutes > 59 || (hours == 14 && minutes > 0) {
+            return Err(ToolError::Invalid(tr!(
+                lang,
+                "`{}` has the offset {}, which no time zone uses (from -12:00 to +14:00).",
+                "`{}` a le décalage {}, qu'aucun fuseau n'utilise (de -12:00 à +14:00).",
+                what,
+                tail
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A delivery or pickup time: `HH:MM` on `day`, or `YYYY-MM-DDTHH:MM`, from a year before
+/// today to a year after.
+fn due_time(
+    lang: Lang,
+    text: &str,
+    day: jiff::civil::Date,
+    today: jiff::civil::Date,
+) -> ToolResult<jiff::civil::DateTime> {
+    let t = text.trim();
+    let (date, time) = match t.len() {
+        5 => (Some(day), t),
+        16 => (
+            t.get(..10).and_then(|d| d.parse().ok()),
+            t.get(11..).unwrap_or(""),
+        ),
+        _ => (None, ""),
+    };
+    let hm: Option<(i8, i8)> = time
+        .split_once(':')
+        .and_then(|(h, m)| Some((h.parse().ok()?, m.parse().ok()?)));
+    let at = date
+        .zip(hm)
+        .and_then(|(d, (h, m))| jiff::civil::Time::new(h, m, 0, 0).ok().map(|t| d.to_datetime(t)))
+        .ok_or_else(|| {
+            ToolError::Invalid(tr!(
+                lang,
+                "`deliveryTime` = \"{}\" is not a time: use HH:MM (e.g. 18:15) or YYYY-MM-DDTHH:MM.",
+                "`deliveryTime` = « {} » n'est pas une heure : utilisez HH:MM (par exemple 18:15) ou AAAA-MM-JJTHH:MM.",
+                t
+            ))
+        })?;
+    let (earliest, latest) = (
+        today
+            .checked_sub(jiff::Span::new().years(1))
+            .unwrap_or(today),
+        today
+            .checked_add(jiff::Span::new().years(1))
+            .unwrap_or(today),
+    );
+    if at.date() < earliest || at.date() > latest {
+        return Err(ToolError::Invalid(tr!(
+            lang,
+            "`deliveryTime` = {} is out of range: from {} to {}.",
+            "`deliveryTime` = {} est hors limites : du {} au {}.",
+            at.date(),
+            earliest,
+            latest
+        )));
+    }
+    Ok(at)
 }
 
 impl Resolved {
@@ -1662,8 +1737,8 @@ impl Resolved {
         if let Some(c) = self.covers {
             sale = sale.covers(c);
         }
-        if let Some(c) = &self.public_comment {
-            sale = sale.public_comment(c.clone());
+        if let Some(c) = self.printed_comment() {
+            sale = sale.public_comment(c);
         }
         if let Some(c) = &self.private_comment {
             sale = sale.private_comment(c.clone());
@@ -1695,6 +1770,17 @@ impl Resolved {
     }
 
     /// "2 × Café 2.40, 1 × Croissant 1.20 — total 3.60 €, table 84, validated, unpaid".
+    /// The public comment as sent: the delivery time's mark first, then the caller's comment.
+    fn printed_comment(&self) -> Option<String> {
+        let mark = self.due.as_deref().map(crate::views::due_mark);
+        match (mark, self.public_comment.as_deref()) {
+            (Some(m), Some(c)) => Some(format!("{m} {c}")),
+            (Some(m), None) => Some(m),
+            (None, Some(c)) => Some(c.to_owned()),
+            (None, None) => None,
+        }
+    }
+
     fn describe(&self, lang: Lang, pos_total: Option<Decimal>) -> String {
         let num = |d: Decimal| {
             let s = format!("{:.2}", d.round_dp(2));
@@ -1750,6 +1836,9 @@ impl Resolved {
                 self.payment_mode.clone().unwrap_or_default()
             ),
         });
+        if let Some(d) = self.due.as_deref() {
+            out.push_str(&tr!(lang, ", due {}", ", pour {}", d));
+        }
         if let Some(p) = self.public_comment.as_deref() {
             out.push_str(&format!(" — « {p} »"));
         }
@@ -1805,6 +1894,7 @@ impl Resolved {
                 new: self.new_customer.is_some(),
             }),
             table: self.table_name.clone(),
+            delivery_at: self.due.as_ref().map(|d| d.replacen(' ', "T", 1)),
             message,
         }
     }
@@ -2000,6 +2090,7 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     // 6. Send, once.
     let sale = resolved.new_sale();
     let result = shop.client.create_sale(&sale).await;
+    ctx.inner.pages.forget(&tenant);
     ctx.inner.catalog.invalidate(
         &tenant,
         &[
@@ -2185,6 +2276,7 @@ mod tests {
             delivery_method: None,
             customer: None,
             table: None,
+            delivery_at: None,
             message: "m".into(),
         };
         for record in [

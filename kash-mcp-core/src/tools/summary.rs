@@ -22,6 +22,7 @@ use crate::config::Toolset;
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::nouns;
 use crate::i18n::{self, Lang};
+use crate::normalize;
 use crate::period::{Period, Preset};
 use crate::schema::{self, Prop};
 use crate::search;
@@ -72,11 +73,12 @@ pub(crate) fn spec() -> Spec {
         effect: Effect::Read,
         title: t!("Sales summary", "Synthèse des ventes"),
         description: t!(
-            "Exact sales figures computed by the server over any period (up to 3 years): revenue incl. and excl. VAT, VAT per rate, orders, average basket, items sold, refunds, unpaid orders, discounts — optionally grouped (by day, week, month, weekday, hour, delivery method, payment mode, customer, product, department, user or cash register, with `top` N and the rest as \"others\"), filtered (delivery method, weekday, hours, customer, product, department, payment mode) and compared with the previous period, the same period last year or one week earlier (absolute and % changes). Use it for any total, ranking or trend: \"revenue this week\", \"best customers on Tuesdays\" (groupBy customer, weekday tuesday), \"have takeaway sales grown this year\" (deliveryMethod takeaway, comparison same_period_last_year), \"croissants sold last month\" (product). Rules: validated orders (paid or not) by value date, quotes excluded, in the shop's time zone; revenue includes VAT and is net of discounts and refunds (refund orders count negative); average basket = sales revenue / number of sales, refunds excluded. Default period: today.",
-            "Chiffres de vente exacts calculés par le serveur sur toute période (jusqu'à 3 ans) : chiffre d'affaires TTC et HT, TVA par taux, commandes, panier moyen, articles vendus, remboursements, commandes impayées, remises — regroupés au besoin (par jour, semaine, mois, jour de la semaine, heure, mode de vente, mode de paiement, client, article, rayon, utilisateur ou caisse, avec `top` N et le reste en « autres »), filtrés (mode de vente, jour de la semaine, heures, client, article, rayon, mode de paiement) et comparés à la période précédente, à la même période l'an dernier ou à une semaine plus tôt (écarts en valeur et en %). Utilisez-le pour tout total, classement ou tendance : « CA de la semaine », « meilleurs clients du mardi » (groupBy customer, weekday tuesday), « la vente à emporter progresse-t-elle cette année » (deliveryMethod takeaway, comparison same_period_last_year), « croissants vendus le mois dernier » (product). Règles : commandes validées (payées ou non) par date de valeur, devis exclus, dans le fuseau de la boutique ; le CA est TTC, net des remises et des remboursements (comptés en négatif) ; panier moyen = CA des ventes / nombre de ventes, remboursements exclus. Période par défaut : aujourd'hui."
+            "Exact figures for any total, ranking or trend (3 years at most): revenue, VAT per rate, orders, basket, items, refunds, unpaid, discounts; grouped, filtered, compared. Best Tuesday customers: groupBy=customer, weekday=tuesday.",
+            "Chiffres exacts pour tout total, classement ou tendance (3 ans au plus) : CA, TVA par taux, commandes, panier, articles, remboursements, impayés, remises ; ventilés, filtrés, comparés. Meilleurs clients du mardi : groupBy=customer, weekday=tuesday."
         ),
         input,
         output: schema::output::<SummaryOutput>,
+        normalize: normalize_summary,
     }
 }
 
@@ -85,30 +87,33 @@ fn input(lang: Lang) -> JsonObject {
     props.push((
         "comparison",
         Prop::one_of(
-            &["none", "previous_period", "same_period_last_year", "previous_week"],
+            &[
+                "none",
+                "previous_period",
+                "same_period_last_year",
+                "previous_week",
+            ],
             t!(
-                "Compare with: previous_period (the period just before: yesterday, last week, last month…, same length), same_period_last_year (52 weeks earlier for days and weeks, so weekdays match; one year earlier otherwise), previous_week (7 days earlier: today against the same weekday last week). A period still in progress is compared up to the same moment.",
-                "Comparer avec : previous_period (la période juste avant : la veille, la semaine, le mois précédents…, même durée), same_period_last_year (52 semaines plus tôt pour des jours et des semaines, pour garder les jours de la semaine ; un an plus tôt sinon), previous_week (7 jours plus tôt : aujourd'hui contre le même jour la semaine dernière). Une période en cours est comparée jusqu'au même moment."
+                "A running period is compared up to the same moment.",
+                "Une période en cours est comparée au même moment."
             ),
-        )
-        .default("none"),
+        ),
     ));
     props.push((
         "groupBy",
         Prop::one_of(
             &GROUPS,
             t!(
-                "Split the figures by: day, week (ISO, Monday–Sunday), month, weekday, hour (of the value date), delivery_method, payment_mode (with \"unpaid\"), customer, product, department, user (who recorded the order), cashbox. product and department add up order lines.",
-                "Ventiler les chiffres par : day (jour), week (semaine ISO, lundi–dimanche), month (mois), weekday (jour de la semaine), hour (heure de la date de valeur), delivery_method (mode de vente), payment_mode (mode de paiement, avec « non payé »), customer (client), product (article), department (rayon), user (qui a saisi la commande), cashbox (caisse). product et department additionnent les lignes."
+                "product and department add up lines.",
+                "product et department additionnent les lignes."
             ),
-        )
-        .default("none"),
+        ),
     ));
     props.push((
         "top",
         Prop::integer(t!(
-            "Show the first N groups by sortBy (ranked), the rest summed as \"others\". Default: every day, week, month, weekday or hour; the top 20 of customers, products and other groups.",
-            "Afficher les N premiers groupes selon sortBy (classés), le reste additionné en « autres ». Par défaut : tous les jours, semaines, mois, jours de la semaine ou heures ; les 20 premiers clients, articles et autres groupes."
+            "First N, the rest as others.",
+            "N premiers, le reste en autres."
         ))
         .min(1)
         .max(MAX_TOP as u64),
@@ -117,88 +122,77 @@ fn input(lang: Lang) -> JsonObject {
         "sortBy",
         Prop::one_of(
             &["revenue", "orders", "items", "average_basket", "key"],
-            t!(
-                "Order of the groups: revenue (default, highest first), orders, items, average_basket, or key (chronological for time groups; the default for them unless top is given).",
-                "Ordre des groupes : revenue (par défaut, le plus fort d'abord), orders, items, average_basket, ou key (chronologique pour les groupes de temps ; leur défaut sauf si top est donné)."
-            ),
+            t!("key: chronological.", "key : chronologique."),
         ),
     ));
     props.push((
         "deliveryMethod",
-        Prop::one_or_many(&DELIVERY_METHODS, delivery_help()),
+        Prop::many(&DELIVERY_METHODS, t!("Only these.", "Seulement ceux-là.")),
     ));
     props.push((
         "weekday",
-        Prop::one_or_many(
-            &WEEKDAYS,
-            t!(
-                "Only these weekdays (e.g. tuesday, or [saturday, sunday]). French names are accepted.",
-                "Seulement ces jours de la semaine (par exemple tuesday, ou [saturday, sunday]). Les noms français sont acceptés."
-            ),
-        ),
+        Prop::many(&WEEKDAYS, t!("Only these.", "Seulement ceux-là.")),
     ));
     props.push((
         "hourFrom",
-        Prop::integer(t!(
-            "Only orders from this local hour (0–23), e.g. 12 with hourTo 14 for 12:00–13:59.",
-            "Seulement les commandes à partir de cette heure locale (0–23), par exemple 12 avec hourTo 14 pour 12:00–13:59."
-        ))
-        .min(0)
-        .max(23),
+        Prop::integer(t!("Local hour.", "Heure locale."))
+            .min(0)
+            .max(23),
     ));
     props.push((
         "hourTo",
-        Prop::integer(t!(
-            "Only orders before this local hour (1–24, excluded).",
-            "Seulement les commandes avant cette heure locale (1–24, exclue)."
-        ))
-        .min(1)
-        .max(24),
+        Prop::integer(t!("Excluded.", "Exclue.")).min(1).max(24),
     ));
-    props.push((
-        "customer",
-        Prop::id_or_name(t!(
-            "Only this customer: id (from data_list_clients) or name.",
-            "Seulement ce client : identifiant (de data_list_clients) ou nom."
-        )),
-    ));
-    props.push((
-        "product",
-        Prop::id_or_name(t!(
-            "Only this product's lines: id (from data_list_products) or name.",
-            "Seulement les lignes de cet article : identifiant (de data_list_products) ou nom."
-        )),
-    ));
-    props.push((
-        "department",
-        Prop::id_or_name(t!(
-            "Only this department's lines: id (from data_list_departments) or name.",
-            "Seulement les lignes de ce rayon : identifiant (de data_list_departments) ou nom."
-        )),
-    ));
-    props.push((
-        "paymentMode",
-        Prop::id_or_name(t!(
-            "Only orders paid with this mode (id from data_list_payments, or name), or \"unpaid\" for validated orders not paid yet.",
-            "Seulement les commandes payées avec ce mode (identifiant de data_list_payments, ou nom), ou « unpaid » pour les commandes validées pas encore payées."
-        )),
-    ));
+    for (name, desc) in [
+        ("customer", t!("Id or name.", "Identifiant ou nom.")),
+        ("product", t!("Id or name.", "Identifiant ou nom.")),
+        ("department", t!("Id or name.", "Identifiant ou nom.")),
+        (
+            "paymentMode",
+            t!("Id, name or unpaid.", "Identifiant, nom ou unpaid."),
+        ),
+    ] {
+        props.push((name, Prop::id_or_name(desc)));
+    }
     props.push((
         "refresh",
         Prop::boolean(t!(
-            "Fetch every day again instead of using cached past days (after correcting past orders in the POS).",
-            "Relire tous les jours au lieu des jours passés en cache (après avoir corrigé des commandes passées dans la caisse)."
-        ))
-        .default(false),
+            "Refetch cached days (after corrections).",
+            "Relire les jours en cache (après corrections)."
+        )),
     ));
     schema::input(lang, &props, &[])
 }
 
-fn delivery_help() -> crate::i18n::Text {
-    t!(
-        "Only these delivery methods: takeaway, delivery, eat_in (\"sur place\"), drive_through, counter_sale, relay_point, shipping (or codes 0–6).",
-        "Seulement ces modes de vente : takeaway (à emporter), delivery (livraison), eat_in (sur place), drive_through (drive), counter_sale (comptoir), relay_point (point relais), shipping (expédition) (ou les codes 0 à 6)."
-    )
+/// Old names and the documented synonyms (French weekdays, camelCase groups, codes).
+fn normalize_summary(a: &mut JsonObject) {
+    normalize::rename(a, "weekdays", "weekday");
+    for (old, new) in [
+        ("customerId", "customer"),
+        ("clientId", "customer"),
+        ("productId", "product"),
+        ("departmentId", "department"),
+        ("paymentModeId", "paymentMode"),
+        ("payment", "paymentMode"),
+    ] {
+        normalize::rename(a, old, new);
+    }
+    normalize::map_value(a, "period", normalize::period);
+    normalize::one_to_list(a, "deliveryMethod");
+    normalize::one_to_list(a, "weekday");
+    normalize::map_one_or_many(a, "deliveryMethod", normalize::delivery_method);
+    normalize::map_one_or_many(a, "weekday", |v| {
+        let d: WeekdayArg = serde_json::from_value(v.clone()).ok()?;
+        WEEKDAYS.get(usize::from(d.0)).map(|n| Value::from(*n))
+    });
+    normalize::map_value(a, "groupBy", |v| {
+        let g: GroupArg = serde_json::from_value(v.clone()).ok()?;
+        Some(Value::from(group_name(g.0)))
+    });
+    normalize::map_value(a, "sortBy", |v| {
+        let s: SortBy = serde_json::from_value(v.clone()).ok()?;
+        Some(Value::from(s.name()))
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,7 +420,7 @@ struct SummaryArgs {
 /// VAT of one rate.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct VatOut {
+pub(crate) struct VatOut {
     /// Percent.
     rate: Num,
     vat: Amount,
@@ -437,7 +431,7 @@ struct VatOut {
 /// The figures of a period or a group.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct Figures {
+pub(crate) struct Figures {
     /// Revenue including VAT (refunds deducted).
     revenue: Amount,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -607,7 +601,7 @@ struct SummaryOutput {
 // ---------------------------------------------------------------------------------------------
 // Figures
 
-fn money(cents: i64) -> Amount {
+pub(crate) fn money(cents: i64) -> Amount {
     Amount(Decimal::new(cents, 2))
 }
 
@@ -615,7 +609,7 @@ fn items_of(acc: &Acc) -> Option<Decimal> {
     (acc.items_unknown == 0).then(|| Decimal::new(acc.items_milli, 3).normalize())
 }
 
-fn figures(acc: &Acc) -> Figures {
+pub(crate) fn figures(acc: &Acc) -> Figures {
     let vat = acc.vat_total();
     Figures {
         revenue: money(acc.revenue),
@@ -843,10 +837,21 @@ fn compared(
 // ---------------------------------------------------------------------------------------------
 // Names
 
-struct Named {
+pub(crate) struct Named {
     id: u64,
     label: String,
     search: Vec<String>,
+}
+
+impl Named {
+    /// The label with the id, once.
+    fn with_id(&self) -> String {
+        if self.label.contains(&format!("#{}", self.id)) {
+            self.label.clone()
+        } else {
+            format!("{} (#{})", self.label, self.id)
+        }
+    }
 }
 
 /// Finds one entity by name: the exact name if only one has it, else the only good match.
@@ -886,7 +891,7 @@ fn resolve_name(
     if scored.is_empty() {
         let closest: Vec<String> = search::closest(query, items, |i| i.label.clone(), 5)
             .into_iter()
-            .map(|i| format!("{} (#{})", i.label, i.id))
+            .map(|i| i.with_id())
             .collect();
         let hint = if closest.is_empty() {
             String::new()
@@ -908,11 +913,7 @@ fn resolve_name(
             hint
         )));
     }
-    let listed: Vec<String> = scored
-        .iter()
-        .take(6)
-        .map(|(_, i)| format!("{} (#{})", i.label, i.id))
-        .collect();
+    let listed: Vec<String> = scored.iter().take(6).map(|(_, i)| i.with_id()).collect();
     Err(ToolError::Invalid(tr!(
         lang,
         "`{}` = \"{}\" is ambiguous or inexact; pass the id of one of: {}.",
@@ -948,24 +949,71 @@ fn titled(id: u64, title: Option<&String>) -> Named {
 }
 
 async fn customers(ctx: &Ctx<'_>, shop: &Shop) -> Option<Vec<Named>> {
-    named::<kash_api::customers::Customers>(ctx, shop, |c| {
-        let name = c.display_name();
-        let company = c.company.clone().unwrap_or_default();
-        let label = if !company.trim().is_empty() && company != name {
-            format!("{name} ({company})")
-        } else {
-            name.clone()
-        };
-        Named {
-            id: c.id.0,
-            label,
-            search: vec![name, company],
-        }
-    })
-    .await
+    let list = ctx
+        .inner
+        .catalog
+        .list::<kash_api::customers::Customers>(shop)
+        .await
+        .ok()?;
+    Some(customer_names(&list))
 }
 
-async fn products(ctx: &Ctx<'_>, shop: &Shop) -> Option<Vec<Named>> {
+/// Customers' labels, told apart: two customers with the same name get their id and a hint
+/// (the city, else the end of the phone number) in their labels.
+pub(crate) fn customer_names(list: &[kash_api::customers::Customer]) -> Vec<Named> {
+    let mut named: Vec<(Named, String)> = list
+        .iter()
+        .map(|c| {
+            let name = c.display_name();
+            let company = c.company.clone().unwrap_or_default();
+            let label = if !company.trim().is_empty() && company != name {
+                format!("{name} ({company})")
+            } else {
+                name.clone()
+            };
+            let hint = c
+                .city
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .or_else(|| {
+                    c.phone.as_deref().map(|p| {
+                        let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+                        format!(
+                            "…{}",
+                            digits.get(digits.len().saturating_sub(4)..).unwrap_or("")
+                        )
+                    })
+                })
+                .unwrap_or_default();
+            (
+                Named {
+                    id: c.id.0,
+                    label,
+                    search: vec![name, company],
+                },
+                hint,
+            )
+        })
+        .collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (n, _) in &named {
+        *seen.entry(search::normalize(&n.label)).or_default() += 1;
+    }
+    for (n, hint) in &mut named {
+        if seen.get(&search::normalize(&n.label)).copied().unwrap_or(0) > 1 {
+            n.label = if hint.is_empty() {
+                format!("{} (#{})", n.label, n.id)
+            } else {
+                format!("{} (#{}, {hint})", n.label, n.id)
+            };
+        }
+    }
+    named.into_iter().map(|(n, _)| n).collect()
+}
+
+pub(crate) async fn products(ctx: &Ctx<'_>, shop: &Shop) -> Option<Vec<Named>> {
     named::<kash_api::products::Products>(ctx, shop, |p| titled(p.id.0, p.title.as_ref())).await
 }
 
@@ -974,7 +1022,7 @@ async fn departments(ctx: &Ctx<'_>, shop: &Shop) -> Option<Vec<Named>> {
         .await
 }
 
-async fn payment_modes(ctx: &Ctx<'_>, shop: &Shop) -> Option<Vec<Named>> {
+pub(crate) async fn payment_modes(ctx: &Ctx<'_>, shop: &Shop) -> Option<Vec<Named>> {
     named::<kash_api::payment_modes::PaymentModes>(ctx, shop, |m| titled(m.id.0, m.title.as_ref()))
         .await
 }
@@ -997,7 +1045,7 @@ async fn cashboxes(ctx: &Ctx<'_>, shop: &Shop) -> Option<Vec<Named>> {
     named::<kash_api::shop::Cashboxes>(ctx, shop, |c| titled(c.id.0, c.title.as_ref())).await
 }
 
-fn label_of(items: Option<&[Named]>, id: u64) -> Option<String> {
+pub(crate) fn label_of(items: Option<&[Named]>, id: u64) -> Option<String> {
     items?.iter().find(|i| i.id == id).map(|i| i.label.clone())
 }
 
@@ -1240,11 +1288,11 @@ fn qty_text(lang: Lang, q: Decimal) -> String {
     }
 }
 
-fn money_c(lang: Lang, cents: i64) -> String {
+pub(crate) fn money_c(lang: Lang, cents: i64) -> String {
     i18n::money(lang, Decimal::new(cents, 2))
 }
 
-fn figures_text(lang: Lang, acc: &Acc) -> String {
+pub(crate) fn figures_text(lang: Lang, acc: &Acc) -> String {
     let mut s = tr!(
         lang,
         "Revenue {} incl. VAT",
@@ -1495,7 +1543,10 @@ fn rules(lang: Lang, tz: &str, per_line: bool) -> String {
 // ---------------------------------------------------------------------------------------------
 // The tool
 
-fn days_of(loaded: &[std::sync::Arc<DayFacts>], period: &Period) -> Vec<std::sync::Arc<DayFacts>> {
+pub(crate) fn days_of(
+    loaded: &[std::sync::Arc<DayFacts>],
+    period: &Period,
+) -> Vec<std::sync::Arc<DayFacts>> {
     let days: std::collections::HashSet<String> =
         period.days().iter().map(|d| d.to_string()).collect();
     loaded
@@ -1505,7 +1556,7 @@ fn days_of(loaded: &[std::sync::Arc<DayFacts>], period: &Period) -> Vec<std::syn
         .collect()
 }
 
-fn with_bounds(filters: &Filters, period: &Period) -> Filters {
+pub(crate) fn with_bounds(filters: &Filters, period: &Period) -> Filters {
     Filters {
         from_ts: Some(period.from.timestamp().as_second()),
         to_ts: Some(period.to.timestamp().as_second()),

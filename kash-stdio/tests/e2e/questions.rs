@@ -180,19 +180,17 @@ async fn the_questions_answered_exactly_in_both_languages() {
         // "Generate a cash register report for the week."
         let (text, out) = q.ask("report_sales", json!({"period": "this_week"})).await;
         assert_eq!(out["days"].as_array().unwrap().len(), 2);
-        for (day, next) in [("2026-11-23", "2026-11-24"), ("2026-11-24", "2026-11-25")] {
+        for (i, (day, next)) in [("2026-11-23", "2026-11-24"), ("2026-11-24", "2026-11-25")]
+            .into_iter()
+            .enumerate()
+        {
             let (fig, _) = truth(&sb, &days(day, next), Group::None);
-            let total = format!("{}.{:02}", fig.revenue / 100, fig.revenue % 100);
-            let section = text.split(&format!("({day}) ==")).nth(1).unwrap();
-            let totals = section
-                .lines()
-                .skip_while(|l| !l.starts_with("Commandes"))
-                .nth(1)
-                .unwrap();
+            assert_eq!(out["days"][i]["orders"], fig.orders, "{day}");
+            assert_eq!(cents(&out["days"][i]["revenue"]), fig.revenue, "{day}");
+            let date = kash_mcp_core::i18n::date(lang, day.parse().unwrap());
             assert!(
-                totals.starts_with(&format!("{} ", fig.orders))
-                    && totals.contains(&format!(" {total} ")),
-                "{day}: {totals}"
+                text.contains(&format!("{date} — {}", eur(lang, fig.revenue))),
+                "{day}: {text}"
             );
         }
         q.done("cash register report for the week");

@@ -105,14 +105,17 @@ async fn unknown_references_are_refused_with_candidates_and_nothing_is_sent() {
             json!({"items": [{"type": "catalog", "productId": 1, "quantity": 0}], "payment": -1}),
             "more than 0",
         ),
-        (json!({"items": [], "payment": -1}), "at least one line"),
+        (
+            json!({"items": [], "payment": -1}),
+            "`items` must have at least 1 item.",
+        ),
         (
             json!({"items": [{"type": "catalog", "productId": 1}]}),
             "`payment` is required",
         ),
         (
             json!({"items": [{"type": "catalog", "productId": 1}], "payment": -1, "deliveryMethod": "teleport"}),
-            "unknown delivery method",
+            "`deliveryMethod` must be one of: takeaway",
         ),
         (
             json!({"items": [{"type": "catalog", "productId": 1}], "payment": -1, "idClient": 1, "client": {"lastname": "X"}}),

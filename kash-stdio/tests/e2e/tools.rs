@@ -143,7 +143,8 @@ async fn every_tool(era: Era) {
     assert!(summary["total"]["orders"].as_u64().unwrap() > 700, "{text}");
     assert_eq!(summary["groups"]["rows"].as_array().unwrap().len(), 7);
     let (text, report) = s.ok("report_sales", json!({"period": "yesterday"})).await;
-    assert_eq!(report["days"][0]["status"], "ok", "{text}");
+    assert_eq!(report["source"], "pos", "{text}");
+    assert_eq!(report["days"][0]["date"], "2026-11-23", "{text}");
     called.extend(["sales_summary", "report_sales"].map(String::from));
     let all: std::collections::BTreeSet<String> =
         tools.iter().map(|t| t.name.to_string()).collect();

@@ -1,0 +1,163 @@
+//! Tool behaviour through an MCP client against the sandbox (in-process server): the fixes a
+//! new user asked for, each told as the user would see it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use kash_e2e::harness::{harness, text_of};
+use serde_json::{Value, json};
+
+/// "Ten red roses to deliver to Mrs. Dupond at 6:15 PM": the time travels in the public
+/// comment in one fixed form, and the pending list shows and sorts it like any delivery time.
+#[tokio::test]
+async fn a_delivery_time_is_kept_shown_and_sorted() {
+    let h = harness().await;
+    let (_, clients) = ok(&h, "data_list_clients", json!({"query": "Sylvie Dupond"})).await;
+    let dupond = clients["items"][0]["id"].as_u64().unwrap();
+    let (text, sale) = ok(
+        &h,
+        "sale_create",
+        json!({
+            "items": [{"type": "free", "price": 45, "title": "10 roses rouges"}],
+            "payment": -1,
+            "deliveryMethod": "delivery",
+            "idClient": dupond,
+            "deliveryTime": "18:15",
+            "publicComment": "Sonner deux fois"
+        }),
+    )
+    .await;
+    assert_eq!(sale["deliveryAt"], "2026-11-24T18:15", "{sale}");
+    assert!(text.contains("due 2026-11-24 18:15"), "{text}");
+    let id = sale["orderId"].as_u64().unwrap();
+    let comment = h
+        .sandbox
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.script == "webapp.php")
+        .and_then(|r| {
+            r.form
+                .iter()
+                .find(|(k, _)| k == "publicComment")
+                .map(|(_, v)| v.clone())
+        })
+        .unwrap();
+    assert_eq!(comment, "[2026-11-24 18:15] Sonner deux fois");
+
+    let (text, pending) = ok(
+        &h,
+        "data_list_pending_orders",
+        json!({"deliveryMethod": "delivery", "period": "today", "limit": 50}),
+    )
+    .await;
+    let items = pending["items"].as_array().unwrap();
+    let ours = items
+        .iter()
+        .find(|o| o["id"].as_u64() == Some(id))
+        .expect("the new delivery is pending today");
+    assert_eq!(ours["deliveryAt"], "2026-11-24T18:15:00+01:00");
+    let line = text
+        .lines()
+        .find(|l| l.contains(&format!("#{id} ")))
+        .unwrap();
+    assert!(line.starts_with("18:15 "), "{line}");
+    // Sorted by due time with the others.
+    let times: Vec<&str> = items
+        .iter()
+        .map(|o| o["deliveryAt"].as_str().unwrap_or(""))
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_unstable();
+    assert_eq!(times, sorted);
+    // A time that is no time is refused, and nothing is sent.
+    let before = h.sandbox.requests().len();
+    for bad in ["25:00", "18h15", "2026-11-24T18:75"] {
+        let r = h
+            .call(
+                "sale_create",
+                json!({"items": [{"type": "free", "price": 5, "title": "x"}], "payment": -1, "deliveryTime": bad}),
+            )
+            .await;
+        assert_eq!(r.is_error, Some(true), "{bad}");
+        assert!(
+            text_of(&r).contains("deliveryTime"),
+            "{bad}: {}",
+            text_of(&r)
+        );
+    }
+    assert!(
+        !h.sandbox.requests()[before..]
+            .iter()
+            .any(|r| r.script == "webapp.php")
+    );
+}
+
+/// A call that must succeed: its text and structured content.
+async fn ok(h: &kash_e2e::harness::Harness, name: &str, args: Value) -> (String, Value) {
+    let r = h.call(name, args.clone()).await;
+    let text = text_of(&r);
+    assert_ne!(r.is_error, Some(true), "{name} {args}: {text}");
+    (text, r.structured_content.unwrap())
+}
+
+/// Paging through a month fetches it from the POS once; a sale recorded meanwhile shows at once.
+#[tokio::test]
+async fn paging_through_a_period_fetches_it_once() {
+    let h = harness().await;
+    h.sandbox.clear_requests();
+    let mut ids = std::collections::HashSet::new();
+    let mut offset = 0;
+    let mut pages = 0;
+    let total = loop {
+        let (_, page) = ok(
+            &h,
+            "data_list_orders",
+            json!({"period": "last_month", "limit": 500, "offset": offset, "fields": ["id"]}),
+        )
+        .await;
+        pages += 1;
+        for o in page["items"].as_array().unwrap() {
+            assert!(ids.insert(o["id"].as_u64().unwrap()), "no order twice");
+        }
+        match page["nextOffset"].as_u64() {
+            Some(n) => offset = n,
+            None => break page["total"].as_u64().unwrap(),
+        }
+    };
+    assert!(pages >= 5, "{pages} pages");
+    assert_eq!(ids.len() as u64, total, "every order once");
+    let fetches = h
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.script == "getOrders.php")
+        .count();
+    assert_eq!(fetches, 1, "one month, one fetch for {pages} pages");
+    // Today's list after a sale: the sale is there (our own write forgets the cached pages).
+    let (_, before) = ok(
+        &h,
+        "data_list_orders",
+        json!({"period": "today", "limit": 1}),
+    )
+    .await;
+    ok(
+        &h,
+        "sale_create",
+        json!({"items": [{"type": "catalog", "productId": 1}], "payment": -1}),
+    )
+    .await;
+    let (_, after) = ok(
+        &h,
+        "data_list_orders",
+        json!({"period": "today", "limit": 1}),
+    )
+    .await;
+    assert_eq!(
+        after["total"].as_u64().unwrap(),
+        before["total"].as_u64().unwrap() + 1
+    );
+}
