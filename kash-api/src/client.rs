@@ -188,7 +188,7 @@ impl KashClient {
                     retry += 1;
                 }
                 Err(Attempt::Failed(err, _)) | Err(Attempt::Final(err)) => return Err(err),
-                Ok(response) => return request.decode(response),
+                Ok(response) => return decode_aside(request, response),
             }
         }
     }
@@ -319,6 +319,22 @@ impl KashClient {
         password: &secrecy::SecretString,
     ) -> Result<Credentials> {
         crate::auth::login(base_url, login, password).await
+    }
+}
+
+/// Answers from this size on are decoded off the async workers.
+const LARGE_BODY: usize = 256 * 1024;
+
+/// Decodes an answer; a large one (a month of orders is megabytes) on a thread the runtime
+/// may block, so that one call's decoding never holds up the others' (Tokio moves the other
+/// tasks of this worker elsewhere meanwhile). Inline on a single-threaded runtime.
+fn decode_aside<E: Endpoint>(request: &E, response: RawResponse) -> Result<E::Output> {
+    let multi_thread = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi_thread && response.body.len() >= LARGE_BODY {
+        tokio::task::block_in_place(|| request.decode(response))
+    } else {
+        request.decode(response)
     }
 }
 

@@ -115,6 +115,9 @@ pub struct Config {
     /// Most orders kept decoded in memory for analytics (about 300 bytes each); the store
     /// keeps the encoded days too.
     pub analytics_memory_orders: usize,
+    /// How long after a sale was sent without an answer the POS is taken to be done with it:
+    /// a doubtful sale not found among its orders after that is recorded (once).
+    pub sale_settle: Duration,
     /// The shop is the built-in demo shop (simulated data): said in the instructions and by
     /// `ping`, so that nobody mistakes it for a real shop.
     pub demo: bool,
@@ -163,12 +166,13 @@ impl Default for Config {
             catalog_ttl: Duration::from_secs(60),
             preview_ttl: Duration::from_secs(30 * 60),
             idempotency_ttl: Duration::from_secs(24 * 3600),
-            max_text_chars: 60_000,
+            max_text_chars: 14_000,
             request_state_key: random_key(),
             clock: Clock::system(),
             day_ttl: Duration::from_secs(7 * 24 * 3600),
             recent_day_ttl: Duration::from_secs(15 * 60),
             analytics_memory_orders: 1_000_000,
+            sale_settle: Duration::from_secs(90),
             demo: false,
         }
     }

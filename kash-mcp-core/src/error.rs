@@ -87,7 +87,19 @@ pub fn upstream_message(lang: Lang, err: &KashError) -> String {
             "The POS had an internal error (HTTP {}): {}. Try again in a moment.",
             "La caisse a rencontré une erreur interne (HTTP {}) : {}. Réessayez dans un instant.",
             status,
-            message
+            sentence(message)
+        ),
+        // A 2xx answer that is neither the expected data nor an error message.
+        KashError::Api {
+            status,
+            explicit: false,
+            message,
+            ..
+        } if (200..300).contains(status) => tr!(
+            lang,
+            "The POS answered something that could not be read ({}). This is a problem on the POS side; try again later, and report it if it lasts.",
+            "La caisse a répondu quelque chose d'illisible ({}). Le problème vient de la caisse ; réessayez plus tard, et signalez-le s'il dure.",
+            sentence(message)
         ),
         KashError::Api { message, .. } => tr!(
             lang,
@@ -113,6 +125,59 @@ pub fn upstream_message(lang: Lang, err: &KashError) -> String {
         ),
         _ => err.to_string(),
     }
+}
+
+/// What happened to a write whose outcome is unknown, without advice to try again (a sale
+/// must not be sent twice): the text of [`upstream_message`] up to its advice.
+pub fn doubt_message(lang: Lang, err: &KashError) -> String {
+    match err {
+        KashError::Transport {
+            kind: TransportKind::Timeout,
+            ..
+        } => lang
+            .pick("no answer in time", "pas de réponse à temps")
+            .to_owned(),
+        KashError::Transport { .. } => lang
+            .pick(
+                "the connection was cut during the exchange",
+                "la connexion a été coupée pendant l'échange",
+            )
+            .to_owned(),
+        KashError::Api {
+            status, message, ..
+        } if *status >= 500 => tr!(
+            lang,
+            "an internal error of the POS, HTTP {}: {}",
+            "une erreur interne de la caisse, HTTP {} : {}",
+            status,
+            sentence(message)
+        ),
+        KashError::Api { .. } | KashError::Decode { .. } => lang
+            .pick("an answer that could not be read", "une réponse illisible")
+            .to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Upstream text as part of a sentence: trimmed, without its final full stop.
+fn sentence(message: &str) -> &str {
+    message.trim().trim_end_matches('.').trim_end()
+}
+
+/// Whether the POS's refusal says the record does not exist.
+pub fn is_not_found_message(message: &str) -> bool {
+    let m = message.to_lowercase();
+    [
+        "not found",
+        "introuvable",
+        "inconnu",
+        "unknown",
+        "n'existe pas",
+        "does not exist",
+        "no such",
+    ]
+    .iter()
+    .any(|k| m.contains(k))
 }
 
 fn is_credentials_message(message: &str) -> bool {

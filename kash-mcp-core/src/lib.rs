@@ -35,6 +35,7 @@ mod fetch;
 #[cfg(feature = "front")]
 pub mod front;
 pub mod i18n;
+pub mod jsonrpc;
 mod normalize;
 mod pages;
 pub mod period;
@@ -155,6 +156,11 @@ impl KashMcp {
     /// The tools this server offers, sorted by name.
     pub fn tools(&self) -> &[Tool] {
         &self.inner.tools
+    }
+
+    /// Whether the prompt `name` is offered: the tools it uses are.
+    fn prompt_offered(&self, name: &str) -> bool {
+        prompts::needs(name).iter().all(|t| self.offers(t))
     }
 
     /// Whether the tool `name` is offered.
@@ -297,6 +303,23 @@ impl ServerHandler for KashMcp {
         }
     }
 
+    /// A known method whose params rmcp could not read reaches here as a custom request:
+    /// answer `-32602` (invalid params), not `-32601` (method not found).
+    async fn on_custom_request(
+        &self,
+        request: rmcp::model::CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::CustomResult, ErrorData> {
+        match jsonrpc::screen_custom(&request.method, request.params.as_ref()) {
+            Some(message) => Err(ErrorData::invalid_params(message, None)),
+            None => Err(ErrorData::new(
+                rmcp::model::ErrorCode::METHOD_NOT_FOUND,
+                request.method,
+                None,
+            )),
+        }
+    }
+
     async fn list_resources(
         &self,
         _request: Option<PaginatedRequestParams>,
@@ -375,9 +398,11 @@ impl ServerHandler for KashMcp {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
-        Ok(ListPromptsResult::with_all_items(prompts::list(
-            self.inner.config.lang,
-        )))
+        let offered: Vec<_> = prompts::list(self.inner.config.lang)
+            .into_iter()
+            .filter(|p| self.prompt_offered(&p.name))
+            .collect();
+        Ok(ListPromptsResult::with_all_items(offered))
     }
 
     async fn get_prompt(
@@ -386,6 +411,15 @@ impl ServerHandler for KashMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
         let lang = self.inner.config.lang;
+        if !self.prompt_offered(&request.name) {
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "unknown prompt `{}`: this server does not offer it",
+                    request.name
+                ),
+                None,
+            ));
+        }
         match request.name.as_str() {
             "record_sale" => {
                 let order = request

@@ -99,18 +99,6 @@ pub(crate) fn period(v: &Value) -> Option<Value> {
     Some(Value::from(p.name()))
 }
 
-/// `"a,b"` as `["a","b"]` (the lists' `fields`).
-pub(crate) fn comma_list(v: &Value) -> Option<Value> {
-    let s = v.as_str()?;
-    Some(Value::Array(
-        s.split(',')
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .map(Value::from)
-            .collect(),
-    ))
-}
-
 /// A value matching one of `allowed` up to case, spaces and dashes.
 pub(crate) fn one_of(allowed: &'static [&'static str]) -> impl Fn(&Value) -> Option<Value> {
     move |v| {
@@ -154,10 +142,6 @@ mod tests {
         assert_eq!(delivery_method(&json!(true)), None);
         assert_eq!(delivery_method(&json!(9)), None);
         assert_eq!(period(&json!("Last Week")), Some(json!("last_week")));
-        assert_eq!(
-            comma_list(&json!("id, title")),
-            Some(json!(["id", "title"]))
-        );
         assert_eq!(one_of(&["Std", "CSV"])(&json!("std")), Some(json!("Std")));
     }
 }

@@ -7,6 +7,16 @@ use rmcp::model::{
 use crate::i18n::Lang;
 use crate::tr;
 
+/// The tools a prompt asks the model to use: a prompt is offered only with them (no
+/// `record_sale` on a read-only server).
+pub(crate) fn needs(name: &str) -> &'static [&'static str] {
+    match name {
+        "record_sale" => &["sale_create"],
+        "daily_report" | "weekly_report" | "end_of_day" => &["sales_summary"],
+        _ => &[],
+    }
+}
+
 pub(crate) fn list(lang: Lang) -> Vec<Prompt> {
     vec![
         Prompt::new(

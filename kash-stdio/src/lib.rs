@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use clap::Parser;
-use kash_mcp_core::front::{CommonArgs, Settings, launch};
+use kash_mcp_core::front::{CommonArgs, LineTransport, Settings, launch};
 use kash_mcp_core::{KashMcp, MemoryStore, StaticShop};
 use rmcp::ServiceExt;
 use rmcp::service::ServerInitializeError;
@@ -53,7 +53,7 @@ pub async fn run(settings: Settings) -> u8 {
         Arc::new(StaticShop::new(launched.client)),
         Arc::new(MemoryStore::default()),
     );
-    let code = match server.serve(rmcp::transport::stdio()).await {
+    let code = match server.serve(LineTransport::stdio()).await {
         Ok(running) => match running.waiting().await {
             Ok(_) => 0,
             Err(e) => {

@@ -72,42 +72,82 @@ pub async fn harness_with(
     records: Arc<dyn Store>,
     days: Option<Arc<dyn Store>>,
 ) -> Harness {
-    let sandbox = Sandbox::start(SandboxConfig {
-        now: Some(NOW.parse().unwrap()),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let c = sandbox.credentials();
-    let client = kash_api::KashClient::builder(c.shop_id.clone(), c.api_key.clone())
-        .base_url(sandbox.base_url())
-        .build()
-        .unwrap();
-    let config = Config {
+    Options {
         lang,
-        clock: Clock::starting_at(NOW.parse().unwrap()),
-        ..Config::default()
-    };
-    let shop = Arc::new(StaticShop::new(client));
-    let server = match days {
-        Some(days) => KashMcp::with_stores(config, shop, records, days),
-        None => KashMcp::new(config, shop, records),
-    };
-    let (server_io, client_io) = tokio::io::duplex(1 << 20);
-    tokio::spawn(async move {
-        let running = server.serve(server_io).await.unwrap();
-        let _ = running.waiting().await;
-    });
-    let handler = Client::default();
-    let progress = handler.progress.clone();
-    let client = handler.serve(client_io).await.unwrap();
-    let tools = client.list_all_tools().await.unwrap();
-    Harness {
-        tools,
-        sandbox,
-        client,
-        progress,
-        tz: TimeZone::get("Europe/Paris").unwrap(),
+        records,
+        days,
+        ..Options::default()
+    }
+    .start()
+    .await
+}
+
+/// How to start a harness.
+#[derive(Debug)]
+pub struct Options {
+    pub lang: Lang,
+    pub records: Arc<dyn Store>,
+    pub days: Option<Arc<dyn Store>>,
+    /// The client's timeout for one POS call.
+    pub timeout: std::time::Duration,
+    /// Changes to the server's configuration.
+    pub configure: fn(&mut Config),
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            lang: Lang::En,
+            records: Arc::new(MemoryStore::default()),
+            days: None,
+            timeout: kash_api::DEFAULT_TIMEOUT,
+            configure: |_| {},
+        }
+    }
+}
+
+impl Options {
+    /// Starts the sandbox, the server and the client.
+    pub async fn start(self) -> Harness {
+        let sandbox = Sandbox::start(SandboxConfig {
+            now: Some(NOW.parse().unwrap()),
+            ..SandboxConfig::default()
+        })
+        .await
+        .unwrap();
+        let c = sandbox.credentials();
+        let client = kash_api::KashClient::builder(c.shop_id.clone(), c.api_key.clone())
+            .base_url(sandbox.base_url())
+            .timeout(self.timeout)
+            .build()
+            .unwrap();
+        let mut config = Config {
+            lang: self.lang,
+            clock: Clock::starting_at(NOW.parse().unwrap()),
+            ..Config::default()
+        };
+        (self.configure)(&mut config);
+        let shop = Arc::new(StaticShop::new(client));
+        let server = match self.days {
+            Some(days) => KashMcp::with_stores(config, shop, self.records, days),
+            None => KashMcp::new(config, shop, self.records),
+        };
+        let (server_io, client_io) = tokio::io::duplex(1 << 20);
+        tokio::spawn(async move {
+            let running = server.serve(server_io).await.unwrap();
+            let _ = running.waiting().await;
+        });
+        let handler = Client::default();
+        let progress = handler.progress.clone();
+        let client = handler.serve(client_io).await.unwrap();
+        let tools = client.list_all_tools().await.unwrap();
+        Harness {
+            tools,
+            sandbox,
+            client,
+            progress,
+            tz: TimeZone::get("Europe/Paris").unwrap(),
+        }
     }
 }
 

@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use kash_e2e::harness::{harness, text_of};
+use kash_e2e::harness::{Options, harness, text_of};
 use serde_json::{Value, json};
 
 /// "Ten red roses to deliver to Mrs. Dupond at 6:15 PM": the time travels in the public
@@ -160,4 +160,85 @@ async fn paging_through_a_period_fetches_it_once() {
         after["total"].as_u64().unwrap(),
         before["total"].as_u64().unwrap() + 1
     );
+}
+
+/// Errors say what happened: a missing order is not a refused key, an unreadable answer is
+/// not a refusal, a changed field is reported.
+#[tokio::test]
+async fn errors_say_what_happened() {
+    let h = harness().await;
+    let missing = h.call("order_detail", json!({"orderId": 99_999_999})).await;
+    assert_eq!(missing.is_error, Some(true));
+    assert_eq!(
+        text_of(&missing),
+        "No order 99999999 in this shop. Find orders with data_list_orders."
+    );
+    h.sandbox.set_faults(kash_sandbox::FaultConfig {
+        mode: Some(kash_sandbox::FaultMode::MalformedJson),
+        count: Some(3),
+        scripts: vec!["getOrder.php".into()],
+        ..kash_sandbox::FaultConfig::default()
+    });
+    let (_, orders) = ok(
+        &h,
+        "data_list_orders",
+        json!({"period": "yesterday", "limit": 1}),
+    )
+    .await;
+    let id = orders["items"][0]["id"].as_u64().unwrap();
+    let bad = h.call("order_detail", json!({"orderId": id})).await;
+    let text = text_of(&bad);
+    assert!(
+        text.starts_with("The POS answered something that could not be read"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("refused") && !text.contains("No order"),
+        "{text}"
+    );
+    h.sandbox.clear_faults();
+    // needsPreparation changes are reported like any other field.
+    let (_, p) = ok(
+        &h,
+        "data_list_products",
+        json!({"query": "croissant", "limit": 1}),
+    )
+    .await;
+    let product = p["items"][0]["id"].as_u64().unwrap();
+    let now = p["items"][0]["needsPreparation"].as_bool().unwrap_or(false);
+    let (text, out) = ok(
+        &h,
+        "product_update",
+        json!({"productId": product, "needsPreparation": !now}),
+    )
+    .await;
+    assert!(!text.contains("no visible change"), "{text}");
+    let changes = out["changes"].as_array().unwrap();
+    assert!(
+        changes.iter().any(|c| c["field"] == "needsPreparation"),
+        "{out}"
+    );
+}
+
+/// A read-only server offers no prompt that records a sale.
+#[tokio::test]
+async fn read_only_hides_the_prompts_that_write() {
+    let h = Options {
+        configure: |c| c.read_only = true,
+        ..Options::default()
+    }
+    .start()
+    .await;
+    let prompts = h.client.list_prompts(None).await.unwrap();
+    let names: Vec<&str> = prompts.prompts.iter().map(|p| p.name.as_str()).collect();
+    assert!(!names.contains(&"record_sale"), "{names:?}");
+    assert!(names.contains(&"daily_report"), "{names:?}");
+    let refused = h
+        .client
+        .get_prompt(
+            rmcp::model::GetPromptRequestParams::new("record_sale")
+                .with_arguments(json!({"order": "2 coffees"}).as_object().unwrap().clone()),
+        )
+        .await;
+    assert!(refused.is_err());
 }

@@ -1,4 +1,5 @@
-//! Logs: to stderr only (stdout may carry the protocol), plain text or JSON lines.
+//! Logs: to stderr only (stdout may carry the protocol), plain text or JSON lines, never
+//! personal data unless asked for by name.
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -10,12 +11,22 @@ pub enum LogFormat {
     Json,
 }
 
+/// The variable that lets debug logs carry whole messages (tool arguments and results, which
+/// hold customers' names, emails and phones). For local debugging only.
+pub const PAYLOADS_VAR: &str = "KASH_LOG_PAYLOADS";
+
 /// Installs the global subscriber: `RUST_LOG` if set, else `default_filter`. Debug logs carry
-/// ids, sizes and timings; tool arguments and results (customer data) are logged only under
-/// the `kash_payloads` target, which no default filter enables.
+/// ids, sizes and timings. rmcp logs every message at debug level; those lines are kept out
+/// (its target held at `info`) unless [`PAYLOADS_VAR`] is set to a yes value.
 pub fn init_tracing(default_filter: &str, format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let payloads = std::env::var(PAYLOADS_VAR)
+        .ok()
+        .is_some_and(|v| super::parse_bool(&v) == Ok(true));
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
+    if !payloads && let Ok(d) = "rmcp=info".parse() {
+        filter = filter.add_directive(d);
+    }
     let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)

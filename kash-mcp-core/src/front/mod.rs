@@ -7,8 +7,10 @@
 mod launch;
 mod logging;
 mod settings;
+mod stdio;
 
 pub use kash_sandbox::ShutdownSignal;
 pub use launch::{LaunchError, Launched, launch};
-pub use logging::{LogFormat, init_tracing};
+pub use logging::{LogFormat, PAYLOADS_VAR, init_tracing};
 pub use settings::{CommonArgs, EnvFile, Settings, SettingsError, ShopChoice, parse_bool};
+pub use stdio::LineTransport;

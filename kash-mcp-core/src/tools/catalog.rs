@@ -999,6 +999,26 @@ fn product_changes(before: &Product, after: Option<&Product>) -> Vec<Change> {
             before.position.map(|b| b.to_string()),
             a.position.map(|b| b.to_string()),
         ),
+        change(
+            "needsPreparation",
+            before.needs_preparation.map(|b| b.to_string()),
+            a.needs_preparation.map(|b| b.to_string()),
+        ),
+        change(
+            "description",
+            before.description.clone(),
+            a.description.clone(),
+        ),
+        change(
+            "vatId",
+            before.vat_id.map(|v| v.to_string()),
+            a.vat_id.map(|v| v.to_string()),
+        ),
+        change(
+            "eatInVatId",
+            before.eat_in_vat_id.map(|v| v.to_string()),
+            a.eat_in_vat_id.map(|v| v.to_string()),
+        ),
     ]
     .into_iter()
     .flatten()

@@ -502,7 +502,6 @@ fn list_input(lang: Lang) -> JsonObject {
 /// The lists' old argument forms.
 fn normalize_list(a: &mut JsonObject) {
     normalize::map_value(a, "format", normalize::one_of(&["json", "csv", "html"]));
-    normalize::map_value(a, "fields", normalize::comma_list);
 }
 
 /// Structured output of a list tool.
@@ -651,7 +650,12 @@ async fn call_list<K: Listed>(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             .send(&ListText::<K>::new(format))
             .await
             .map_err(|e| ToolError::upstream(lang, &e))?;
-        return text_page(ctx, format, &text, limit, offset, K::NOUN);
+        let budget = if args.limit.is_some_and(|l| l > DEFAULT_TEXT_ROWS as u64) {
+            LARGE_PAGE_CHARS
+        } else {
+            ctx.inner.config.max_text_chars
+        };
+        return text_page(ctx, format, &text, limit, offset, budget);
     }
     let (limit, offset) = page_bounds(lang, args.limit, args.offset, DEFAULT_LIMIT)?;
     let items = ctx
@@ -681,14 +685,22 @@ async fn call_list<K: Listed>(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     let total = matched.len();
     let page: Vec<&K::Item> = matched.iter().skip(offset).take(limit).copied().collect();
     let fields = args.fields.as_ref().map(FieldsArg::names);
-    let items_json = project(lang, &page, fields.as_deref())?;
-    let next = (offset + page.len() < total).then_some(offset + page.len());
-    let mut summary = page_summary(lang, K::NOUN, total, offset, page.len(), query);
-    for item in &page {
+    let mut items_json = project(lang, &page, fields.as_deref())?;
+    let mut lines: Vec<String> = page.iter().map(|i| K::line(i, lang)).collect();
+    let fit = fitting(&items_json, &lines, page_budget(args.limit));
+    items_json.truncate(fit);
+    lines.truncate(fit);
+    let next = (offset + fit < total).then_some(offset + fit);
+    let notice = (fit < page.len()).then(|| cut_notice(lang, fit, limit, offset + fit));
+    let mut summary = page_summary(lang, K::NOUN, total, offset, fit, query);
+    for line in &lines {
         summary.push('\n');
-        summary.push_str(&K::line(item, lang));
+        summary.push_str(line);
     }
-    if let Some(n) = next {
+    if let Some(n) = &notice {
+        summary.push('\n');
+        summary.push_str(n);
+    } else if let Some(n) = next {
         summary.push('\n');
         summary.push_str(&tr!(
             lang,
@@ -719,9 +731,52 @@ async fn call_list<K: Listed>(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             next_offset: next,
             query: query.map(str::to_owned),
             rows: None,
-            truncated: None,
-            notice: None,
+            truncated: notice.as_ref().map(|_| true),
+            notice,
         },
+    )
+}
+
+/// The characters a page of a list may take (its items' JSON and text lines), so that an
+/// answer stays under 16,000 characters; a caller asking for a larger page with `limit` gets
+/// up to [`LARGE_PAGE_CHARS`].
+pub(crate) const PAGE_CHARS: usize = 14_000;
+/// The bound of a page the caller asked to be larger.
+pub(crate) const LARGE_PAGE_CHARS: usize = 60_000;
+
+/// The page budget for a `limit` as given.
+pub(crate) fn page_budget(limit: Option<u64>) -> usize {
+    if limit.is_some_and(|l| l > DEFAULT_LIMIT as u64) {
+        LARGE_PAGE_CHARS
+    } else {
+        PAGE_CHARS
+    }
+}
+
+/// How many of a page's items fit in `budget` characters (each item's JSON and its text
+/// line); at least one.
+pub(crate) fn fitting(items: &[Map<String, Value>], lines: &[String], budget: usize) -> usize {
+    let mut used = 0usize;
+    for (i, (item, line)) in items.iter().zip(lines).enumerate() {
+        let cost =
+            serde_json::to_string(item).map_or(0, |s| s.chars().count()) + line.chars().count() + 1;
+        if i > 0 && used + cost > budget {
+            return i;
+        }
+        used += cost;
+    }
+    items.len()
+}
+
+/// The notice of a page stopped before its `limit`.
+pub(crate) fn cut_notice(lang: Lang, shown: usize, asked: usize, next: usize) -> String {
+    tr!(
+        lang,
+        "This page stops at {} of the {} asked, to keep the answer short; continue with offset={} (or ask fewer `fields`).",
+        "Cette page s'arrête à {} sur les {} demandés, pour une réponse courte ; continuez avec offset={} (ou demandez moins de `fields`).",
+        shown,
+        asked,
+        next
     )
 }
 
@@ -818,10 +873,9 @@ fn text_page(
     text: &str,
     limit: usize,
     offset: usize,
-    noun: Noun,
+    max_chars: usize,
 ) -> ToolResult<CallToolResponse> {
     let lang = ctx.lang;
-    let max_chars = ctx.inner.config.max_text_chars;
     let (header, rows, footer): (String, Vec<String>, String) = match format {
         TextFormat::Csv => {
             let mut lines = text.lines();
@@ -880,7 +934,6 @@ fn text_page(
     if let Some(n) = &notice {
         content.push_str(&format!("\n[{n}]"));
     }
-    let _ = noun;
     let mut result =
         rmcp::model::CallToolResult::success(vec![rmcp::model::ContentBlock::text(content)]);
     result.structured_content = serde_json::to_value(ListOutput {

@@ -10,7 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use serde_with::serde_as;
 
-use super::lists::{DEFAULT_LIMIT, FieldsArg, page_bounds, paging_props, project};
+use super::lists::{
+    DEFAULT_LIMIT, FieldsArg, cut_notice, fitting, page_bounds, page_budget, paging_props, project,
+};
 use super::{Ctx, Effect, Spec, ToolId, done};
 use crate::config::Toolset;
 use crate::error::{ToolError, ToolResult};
@@ -71,7 +73,6 @@ pub(crate) fn specs() -> Vec<Spec> {
                 normalize::rename(a, "filterDeliveryMethod", "deliveryMethod");
                 normalize::map_value(a, "deliveryMethod", normalize::delivery_method);
                 normalize::map_value(a, "period", normalize::period);
-                normalize::map_value(a, "fields", normalize::comma_list);
             },
         },
     ]
@@ -94,7 +95,6 @@ fn normalize_orders(a: &mut JsonObject) {
     normalize::rename(a, "clientId", "customerId");
     normalize::map_value(a, "deliveryMethod", normalize::delivery_method);
     normalize::map_value(a, "period", normalize::period);
-    normalize::map_value(a, "fields", normalize::comma_list);
 }
 
 /// `period`, or `from`/`to`.
@@ -375,6 +375,9 @@ struct OrdersOutput {
     offset: usize,
     limit: usize,
     next_offset: Option<usize>,
+    /// Why the page stopped before `limit`, and where to continue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice: Option<String>,
 }
 
 pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
@@ -453,8 +456,13 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         .collect();
     let refs: Vec<&OrderView> = views.iter().collect();
     let fields = args.fields.as_ref().map(FieldsArg::names);
-    let items = project(lang, &refs, fields.as_deref())?;
-    let next = (offset + views.len() < total).then_some(offset + views.len());
+    let mut items = project(lang, &refs, fields.as_deref())?;
+    let mut lines: Vec<String> = views.iter().map(|v| order_line(lang, v)).collect();
+    let fit = fitting(&items, &lines, page_budget(args.limit));
+    items.truncate(fit);
+    lines.truncate(fit);
+    let next = (offset + fit < total).then_some(offset + fit);
+    let notice = (fit < views.len()).then(|| cut_notice(lang, fit, limit, offset + fit));
     let what = match kind {
         OrderKind::Validated => lang.pick("validated orders", "commandes validées"),
         OrderKind::Quotes => lang.pick("quotes", "devis"),
@@ -469,14 +477,17 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         i18n::counted(lang, total, i18n::nouns::ORDER),
         i18n::money(lang, revenue)
     );
-    if !views.is_empty() {
-        summary.push_str(&format!(" ({}–{}):", offset + 1, offset + views.len()));
+    if fit > 0 {
+        summary.push_str(&format!(" ({}–{}):", offset + 1, offset + fit));
     }
-    for v in &views {
+    for line in &lines {
         summary.push('\n');
-        summary.push_str(&order_line(lang, v));
+        summary.push_str(line);
     }
-    if let Some(n) = next {
+    if let Some(n) = &notice {
+        summary.push('\n');
+        summary.push_str(n);
+    } else if let Some(n) = next {
         summary.push('\n');
         summary.push_str(&tr!(
             lang,
@@ -501,6 +512,7 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             offset,
             limit,
             next_offset: next,
+            notice,
         },
     )
 }
@@ -533,13 +545,17 @@ pub(crate) async fn order_detail(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> 
         ))
     })?;
     let shop = ctx.shop().await?;
+    // A missing order is not a refused key, nor a POS error: say which.
     let order = shop.client.get_order(id).await.map_err(|e| match &e {
-        kash_api::KashError::Api { explicit: true, .. } => ToolError::Invalid(tr!(
+        kash_api::KashError::Api {
+            explicit: true,
+            message,
+            ..
+        } if crate::error::is_not_found_message(message) => ToolError::Invalid(tr!(
             lang,
-            "No order {} in this shop ({}). Find orders with data_list_orders.",
-            "Aucune commande {} dans cette boutique ({}). Trouvez les commandes avec data_list_orders.",
-            id,
-            crate::error::upstream_message(lang, &e)
+            "No order {} in this shop. Find orders with data_list_orders.",
+            "Aucune commande {} dans cette boutique. Trouvez les commandes avec data_list_orders.",
+            id
         )),
         _ => ToolError::upstream(lang, &e),
     })?;
@@ -644,6 +660,9 @@ struct PendingOutput {
     offset: usize,
     limit: usize,
     next_offset: Option<usize>,
+    /// Why the page stopped before `limit`, and where to continue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice: Option<String>,
 }
 
 pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
@@ -721,8 +740,12 @@ pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         .collect();
     let refs: Vec<&OrderView> = views.iter().collect();
     let fields = args.fields.as_ref().map(FieldsArg::names);
-    let items = project(lang, &refs, fields.as_deref())?;
-    let next = (offset + views.len() < total).then_some(offset + views.len());
+    let mut items = project(lang, &refs, fields.as_deref())?;
+    let lines: Vec<String> = views.iter().map(|v| pending_line(lang, v)).collect();
+    let fit = fitting(&items, &lines, page_budget(args.limit));
+    items.truncate(fit);
+    let next = (offset + fit < total).then_some(offset + fit);
+    let notice = (fit < views.len()).then(|| cut_notice(lang, fit, limit, offset + fit));
     let breakdown: Vec<String> = by_method
         .iter()
         .map(|(m, n)| format!("{n} {}", delivery_method_label(lang, m)))
@@ -741,36 +764,14 @@ pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         },
         i18n::money(lang, amount)
     );
-    for v in &views {
-        let due = v
-            .delivery_at
-            .as_deref()
-            .and_then(|t| t.get(11..16))
-            .unwrap_or("--:--");
-        summary.push_str(&format!(
-            "\n{due} {} — #{} {}{} — {} ({}){}",
-            v.delivery_method
-                .as_deref()
-                .map(|m| delivery_method_label(lang, m))
-                .unwrap_or(""),
-            v.id,
-            v.customer
-                .as_ref()
-                .map(crate::views::customer_label)
-                .unwrap_or_default(),
-            v.delivery_address
-                .as_deref()
-                .map(|a| format!(", {a}"))
-                .unwrap_or_default(),
-            v.total.map(|t| i18n::money(lang, t.0)).unwrap_or_default(),
-            payment_label(lang, v),
-            v.status
-                .as_deref()
-                .map(|s| format!(" — {s}"))
-                .unwrap_or_default()
-        ));
+    for line in lines.iter().take(fit) {
+        summary.push('\n');
+        summary.push_str(line);
     }
-    if let Some(n) = next {
+    if let Some(n) = &notice {
+        summary.push('\n');
+        summary.push_str(n);
+    } else if let Some(n) = next {
         summary.push('\n');
         summary.push_str(&tr!(
             lang,
@@ -791,6 +792,38 @@ pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             offset,
             limit,
             next_offset: next,
+            notice,
         },
+    )
+}
+
+/// One line of the pending list: due time, method, order, customer, address, amount.
+fn pending_line(lang: Lang, v: &OrderView) -> String {
+    let due = v
+        .delivery_at
+        .as_deref()
+        .and_then(|t| t.get(11..16))
+        .unwrap_or("--:--");
+    format!(
+        "{due} {} — #{} {}{} — {} ({}){}",
+        v.delivery_method
+            .as_deref()
+            .map(|m| delivery_method_label(lang, m))
+            .unwrap_or(""),
+        v.id,
+        v.customer
+            .as_ref()
+            .map(crate::views::customer_label)
+            .unwrap_or_default(),
+        v.delivery_address
+            .as_deref()
+            .map(|a| format!(", {a}"))
+            .unwrap_or_default(),
+        v.total.map(|t| i18n::money(lang, t.0)).unwrap_or_default(),
+        payment_label(lang, v),
+        v.status
+            .as_deref()
+            .map(|s| format!(" — {s}"))
+            .unwrap_or_default()
     )
 }

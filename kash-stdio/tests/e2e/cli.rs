@@ -363,3 +363,37 @@ async fn sigterm_before_initialize_exits_cleanly() {
         assert_eq!(status.code(), Some(0), "after {wait:?}: {status:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debug_logs_carry_no_personal_data_unless_asked_for_by_name() {
+    let sb = sandbox().await;
+    let customer = json!({"lastname": "Zébulon", "email": "zebulon.private@example.org",
+                          "phone": "0611223344", "city": "Lyon"});
+    for payloads in [false, true] {
+        let mut cmd = command(&[]);
+        let c = sb.credentials();
+        cmd.env("SHOPID", &c.shop_id)
+            .env("APIKEY", &c.api_key)
+            .env("API_BASE", sb.base_url())
+            .env("RUST_LOG", "debug");
+        if payloads {
+            cmd.env("KASH_LOG_PAYLOADS", "1");
+        } else {
+            cmd.env_remove("KASH_LOG_PAYLOADS");
+        }
+        let s = spawn(cmd, Era::Legacy, TestClient::plain()).await;
+        s.ok("client_create", customer.clone()).await;
+        s.ok("data_list_clients", json!({"query": "Zébulon"})).await;
+        let stderr = s.stderr.clone();
+        let _ = s.close().await;
+        let logs = stderr.text();
+        assert!(logs.contains("tool call"), "debug logs are there: {logs}");
+        for private in ["zebulon.private@example.org", "0611223344"] {
+            assert_eq!(
+                logs.contains(private),
+                payloads,
+                "{private} with KASH_LOG_PAYLOADS={payloads}"
+            );
+        }
+    }
+}

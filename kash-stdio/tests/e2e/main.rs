@@ -14,6 +14,7 @@ mod confirmation;
 mod faults;
 mod protocol;
 mod questions;
+mod raw;
 mod sales;
 mod scenarios;
 mod support;

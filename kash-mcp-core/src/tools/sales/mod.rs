@@ -16,7 +16,7 @@ use kash_api::ids::*;
 use kash_api::orders::DeliveryMethod;
 use kash_api::payment_modes::{PaymentKind, PaymentMode, PaymentModes};
 use kash_api::products::{Product, Products};
-use kash_api::sales::{CatalogLine, NewCustomer, NewSale, PaymentState, SaleLine, SaleReceipt};
+use kash_api::sales::{CatalogLine, NewCustomer, NewSale, PaymentState, SaleLine};
 use kash_api::shop::{Cashboxes, Table, Tables, Users};
 use kash_api::variations::{Variation, Variations};
 use kash_api::{Decimal, KashError};
@@ -624,6 +624,9 @@ pub(crate) struct SaleOutput {
     /// The delivery or pickup time, `YYYY-MM-DDTHH:MM` (shop's local time).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_at: Option<String>,
+    /// The key to call again with when the outcome is uncertain (one the server made up).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
     /// The human summary.
     pub message: String,
 }
@@ -1668,7 +1671,8 @@ fn due_time(
 }
 
 impl Resolved {
-    fn new_sale(&self) -> NewSale {
+    /// The sale as sent, with `mark` at the end of its private comment.
+    fn new_sale(&self, mark: Option<&str>) -> NewSale {
         let payment = match self.payment {
             -2 => PaymentState::Quote,
             -1 => PaymentState::Unpaid,
@@ -1740,8 +1744,14 @@ impl Resolved {
         if let Some(c) = self.printed_comment() {
             sale = sale.public_comment(c);
         }
-        if let Some(c) = &self.private_comment {
-            sale = sale.private_comment(c.clone());
+        let private = match (self.private_comment.as_deref(), mark) {
+            (Some(c), Some(m)) => Some(format!("{c} {m}")),
+            (Some(c), None) => Some(c.to_owned()),
+            (None, Some(m)) => Some(m.to_owned()),
+            (None, None) => None,
+        };
+        if let Some(c) = private {
+            sale = sale.private_comment(c);
         }
         if let Some(p) = self.pager {
             sale = sale.pager(p);
@@ -1895,40 +1905,22 @@ impl Resolved {
             }),
             table: self.table_name.clone(),
             delivery_at: self.due.as_ref().map(|d| d.replacen(' ', "T", 1)),
+            idempotency_key: None,
             message,
         }
     }
 }
 
+mod record;
+
 // ---------------------------------------------------------------------------------------
-// Records of previews and recorded sales
+// Previews
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Preview {
     digest: String,
     sale: Resolved,
     expires_at: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-enum Record {
-    /// Being sent now.
-    Sending { digest: String },
-    /// Recorded; the receipt to return again.
-    Recorded { digest: String, output: SaleOutput },
-    /// Sent, outcome unknown.
-    Uncertain { digest: String, output: SaleOutput },
-}
-
-impl Record {
-    fn digest(&self) -> &str {
-        match self {
-            Self::Sending { digest }
-            | Self::Recorded { digest, .. }
-            | Self::Uncertain { digest, .. } => digest,
-        }
-    }
 }
 
 fn store_err(e: crate::store::StoreError) -> ToolError {
@@ -2038,14 +2030,38 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         return done(message, &out);
     }
 
-    // 3. Already seen?
-    if let Some(key) = &record_key
-        && let Some(previous) = store.get_json::<Record>(key).await.map_err(store_err)?
+    // 3. Which key, and how the caller repeats the call: a one-step sale without a key gets
+    // one, so that a doubtful outcome can always be resolved.
+    let (record_key, handle) = match (record_key, control.confirm_preview_id.as_deref()) {
+        (Some(k), Some(pid)) => (k, record::Handle::Preview(pid.to_owned())),
+        (Some(k), None) => (
+            k,
+            record::Handle::Key(
+                control
+                    .idempotency_key
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+        ),
+        (None, _) => {
+            let made_up = uuid::Uuid::new_v4().simple().to_string();
+            (
+                format!("sale:{tenant}:key:{made_up}"),
+                record::Handle::Key(made_up),
+            )
+        }
+    };
+
+    // 4. Already seen? The receipt again, or a check of the POS; never a blind resend.
+    if let Some(response) =
+        record::seen(ctx, &shop, &resolved, &record_key, &digest, &handle).await?
     {
-        return replay(lang, previous, &digest);
+        return Ok(response);
     }
 
-    // 4. The user's confirmation.
+    // 5. The user's confirmation.
     if config.confirm_sales {
         let question = tr!(
             lang,
@@ -2063,123 +2079,38 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         }
     }
 
-    // 5. Claim the key, so that a concurrent call cannot send the same sale.
-    if let Some(key) = &record_key {
-        let claimed = store
-            .set_json_if_absent(
-                key,
-                &Record::Sending {
-                    digest: digest.clone(),
-                },
-                config.idempotency_ttl,
-            )
-            .await
-            .map_err(store_err)?;
-        if !claimed {
-            let previous = store
-                .get_json::<Record>(key)
-                .await
-                .map_err(store_err)?
-                .unwrap_or(Record::Sending {
-                    digest: digest.clone(),
-                });
-            return replay(lang, previous, &digest);
-        }
-    }
+    // 6. Claim the key and send, once.
+    record::send_new(ctx, &shop, &resolved, &record_key, &digest, &handle).await
+}
 
-    // 6. Send, once.
-    let sale = resolved.new_sale();
-    let result = shop.client.create_sale(&sale).await;
-    ctx.inner.pages.forget(&tenant);
+/// What a sent sale changes in the caches: the catalogue's stock and customers, the pages of
+/// orders, and a past day the analytics may have cached.
+async fn after_sale(ctx: &Ctx<'_>, shop: &Shop, resolved: &Resolved) {
     ctx.inner.catalog.invalidate(
-        &tenant,
+        &shop.tenant,
         &[
             <Products as kash_api::lists::ListKind>::SCRIPT,
             <kash_api::customers::Customers as kash_api::lists::ListKind>::SCRIPT,
         ],
     );
-    // A sale dated in the past changes a day the analytics may have cached.
+    ctx.inner.pages.forget(&shop.tenant);
     if let Some(at) = resolved.value_date
         && let Ok(ts) = jiff::Timestamp::from_second(at)
     {
-        crate::analytics::loader::invalidate(ctx, &shop, ts.to_zoned(ctx.tz().clone()).date())
-            .await;
-    }
-    match result {
-        Ok(receipt) => {
-            let out = recorded(lang, &resolved, &receipt);
-            if let Some(key) = &record_key {
-                let _ = store
-                    .set_json(
-                        key,
-                        &Record::Recorded {
-                            digest: digest.clone(),
-                            output: out.clone(),
-                        },
-                        config.idempotency_ttl,
-                    )
-                    .await;
-            }
-            done(out.message.clone(), &out)
-        }
-        Err(e) if e.may_have_been_applied() => {
-            let mut message = tr!(
-                lang,
-                "The sale MAY HAVE BEEN RECORDED: {} after it was sent ({}). Do NOT record it again. Check with data_list_orders (period=today) whether an order of {} appears.",
-                "La vente A PU ÊTRE ENREGISTRÉE : {} après son envoi ({}). Ne la réenregistrez PAS. Vérifiez avec data_list_orders (period=today) si une commande de {} apparaît.",
-                lang.pick("the POS did not confirm", "la caisse n'a pas confirmé"),
-                crate::error::upstream_message(lang, &e),
-                i18n::money(lang, resolved.total)
-            );
-            if record_key.is_some() {
-                message.push_str(&tr!(
-                    lang,
-                    " Calling again with the same preview or key returns this status without sending anything.",
-                    " Rappeler avec le même aperçu ou la même clé renvoie ce statut sans rien envoyer."
-                ));
-            }
-            message.push_str(&tr!(
-                lang,
-                " Sale: {}.",
-                " Vente : {}.",
-                resolved.describe(lang, None)
-            ));
-            let out = resolved.output("uncertain", message.clone());
-            if let Some(key) = &record_key {
-                let _ = store
-                    .set_json(
-                        key,
-                        &Record::Uncertain {
-                            digest: digest.clone(),
-                            output: out.clone(),
-                        },
-                        config.idempotency_ttl,
-                    )
-                    .await;
-            }
-            let mut result =
-                rmcp::model::CallToolResult::error(vec![rmcp::model::ContentBlock::text(message)]);
-            result.structured_content = serde_json::to_value(&out).ok();
-            Ok(result.into())
-        }
-        Err(e) => {
-            if let Some(key) = &record_key {
-                let _ = store.delete(key).await;
-            }
-            Err(ToolError::Upstream(tr!(
-                lang,
-                "The sale was NOT recorded: {}",
-                "La vente n'a PAS été enregistrée : {}",
-                crate::error::upstream_message(lang, &e)
-            )))
-        }
+        crate::analytics::loader::invalidate(ctx, shop, ts.to_zoned(ctx.tz().clone()).date()).await;
     }
 }
 
-fn recorded(lang: Lang, resolved: &Resolved, receipt: &SaleReceipt) -> SaleOutput {
-    let pos_total = receipt.total.filter(|t| *t != resolved.total);
-    let id = receipt
-        .order_id
+fn recorded(
+    lang: Lang,
+    resolved: &Resolved,
+    order_id: Option<u64>,
+    number: Option<String>,
+    pos_total: Option<Decimal>,
+    customer_id: Option<u64>,
+) -> SaleOutput {
+    let shown_total = pos_total.filter(|t| *t != resolved.total);
+    let id = order_id
         .map(|i| i.to_string())
         .unwrap_or_else(|| lang.pick("(no number given)", "(sans numéro)").to_owned());
     let mut message = tr!(
@@ -2187,9 +2118,9 @@ fn recorded(lang: Lang, resolved: &Resolved, receipt: &SaleReceipt) -> SaleOutpu
         "Recorded order {}: {}",
         "Commande {} enregistrée : {}",
         id,
-        resolved.describe(lang, receipt.total)
+        resolved.describe(lang, pos_total)
     );
-    if let Some(t) = pos_total {
+    if let Some(t) = shown_total {
         message.push_str(&tr!(
             lang,
             " (the POS computed {}, the catalogue prices gave {})",
@@ -2199,49 +2130,13 @@ fn recorded(lang: Lang, resolved: &Resolved, receipt: &SaleReceipt) -> SaleOutpu
         ));
     }
     let mut out = resolved.output("recorded", message);
-    out.order_id = receipt.order_id.map(|i| i.0);
-    out.number = receipt.internal_id.clone();
-    out.pos_total = receipt.total.map(|t| format!("{t:.2}"));
-    if let (Some(c), Some(id)) = (out.customer.as_mut(), receipt.customer_id) {
-        c.id = Some(id.0);
+    out.order_id = order_id;
+    out.number = number;
+    out.pos_total = pos_total.map(|t| format!("{t:.2}"));
+    if let (Some(c), Some(id)) = (out.customer.as_mut(), customer_id) {
+        c.id = Some(id);
     }
     out
-}
-
-fn replay(lang: Lang, previous: Record, digest: &str) -> ToolResult<CallToolResponse> {
-    if previous.digest() != digest {
-        return Err(ToolError::Invalid(tr!(
-            lang,
-            "This idempotency key was already used for a different sale; use a new key for a new sale.",
-            "Cette clé d'idempotence a déjà servi pour une autre vente ; utilisez une nouvelle clé pour une nouvelle vente."
-        )));
-    }
-    match previous {
-        Record::Recorded { mut output, .. } => {
-            output.replay = true;
-            output.message = tr!(
-                lang,
-                "Already recorded, not recorded again. {}",
-                "Déjà enregistrée, pas enregistrée à nouveau. {}",
-                output.message
-            );
-            done(output.message.clone(), &output)
-        }
-        Record::Uncertain { mut output, .. } => {
-            output.replay = true;
-            let mut result =
-                rmcp::model::CallToolResult::error(vec![rmcp::model::ContentBlock::text(
-                    output.message.clone(),
-                )]);
-            result.structured_content = serde_json::to_value(&output).ok();
-            Ok(result.into())
-        }
-        Record::Sending { .. } => Err(ToolError::Upstream(tr!(
-            lang,
-            "This sale is being recorded by another call right now; nothing was sent again. Check with data_list_orders in a moment.",
-            "Cette vente est en cours d'enregistrement par un autre appel ; rien n'a été renvoyé. Vérifiez avec data_list_orders dans un instant."
-        ))),
-    }
 }
 
 #[cfg(test)]
@@ -2277,8 +2172,10 @@ mod tests {
             customer: None,
             table: None,
             delivery_at: None,
+            idempotency_key: None,
             message: "m".into(),
         };
+        use record::Record;
         for record in [
             Record::Recorded {
                 digest: "d".into(),
@@ -2287,8 +2184,14 @@ mod tests {
             Record::Uncertain {
                 digest: "d".into(),
                 output: out,
+                sent_at: 1_700_000_000,
+                attempt: 1,
             },
-            Record::Sending { digest: "d".into() },
+            Record::Sending {
+                digest: "d".into(),
+                sent_at: 1_700_000_000,
+                attempt: 0,
+            },
         ] {
             let bytes = serde_json::to_vec(&record).unwrap();
             let back: Record = serde_json::from_slice(&bytes).unwrap();
