@@ -12,3 +12,53 @@
 pub mod harness;
 pub mod schema;
 pub mod truth;
+
+/// The rows of a `sales_summary` answer's `groups` as objects (the answer sends them as
+/// arrays named by `columns`): the shown rows, then `others` and `unassigned` when present.
+pub fn group_rows(groups: &serde_json::Value) -> Vec<serde_json::Value> {
+    let columns: Vec<&str> = groups["columns"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let object = |row: &serde_json::Value| {
+        let mut m = serde_json::Map::new();
+        let mut change = serde_json::Map::new();
+        for (c, v) in columns.iter().zip(row.as_array().into_iter().flatten()) {
+            if v.is_null() {
+                continue;
+            }
+            match *c {
+                "revenueChange" | "ordersChange" => {
+                    let what = c.trim_end_matches("Change");
+                    let e = change.entry(what).or_insert(serde_json::json!({}));
+                    e["abs"] = v.clone();
+                }
+                "revenueChangePct" | "ordersChangePct" => {
+                    let what = c.trim_end_matches("ChangePct");
+                    let e = change.entry(what).or_insert(serde_json::json!({}));
+                    e["pct"] = v.clone();
+                }
+                _ => {
+                    m.insert((*c).to_owned(), v.clone());
+                }
+            }
+        }
+        if !change.is_empty() {
+            m.insert("change".to_owned(), serde_json::Value::Object(change));
+        }
+        serde_json::Value::Object(m)
+    };
+    groups["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(object)
+        .collect()
+}
+
+/// `others` or `unassigned` of a `sales_summary` answer's `groups`, as an object.
+pub fn group_row(groups: &serde_json::Value, which: &str) -> Option<serde_json::Value> {
+    let row = groups.get(which)?;
+    let shaped = serde_json::json!({"columns": groups["columns"], "rows": [row]});
+    group_rows(&shaped).into_iter().next()
+}

@@ -242,3 +242,75 @@ async fn read_only_hides_the_prompts_that_write() {
         .await;
     assert!(refused.is_err());
 }
+
+/// The largest answers each tool can give stay under 16,000 characters of text and structured
+/// content (a page the caller asks to be larger may take up to 60,000).
+#[tokio::test]
+async fn every_answer_fits_a_conversation() {
+    let h = harness().await;
+    let (_, some) = ok(
+        &h,
+        "data_list_orders",
+        json!({"period": "yesterday", "limit": 1}),
+    )
+    .await;
+    let order = some["items"][0]["id"].as_u64().unwrap();
+    let calls: Vec<(&str, Value, usize)> = vec![
+        (
+            "sales_summary",
+            json!({"period": "last_12_months", "groupBy": "week", "comparison": "same_period_last_year"}),
+            16_000,
+        ),
+        (
+            "sales_summary",
+            json!({"period": "last_12_months", "groupBy": "customer", "top": 50, "comparison": "previous_period"}),
+            16_000,
+        ),
+        (
+            "sales_summary",
+            json!({"period": "last_30_days", "groupBy": "day", "comparison": "previous_week", "weekday": ["monday","tuesday","wednesday","thursday","friday","saturday","sunday"]}),
+            16_000,
+        ),
+        (
+            "sales_summary",
+            json!({"period": "last_12_months", "groupBy": "product", "top": 50}),
+            16_000,
+        ),
+        (
+            "report_sales",
+            json!({"from": "2026-10-25", "to": "2026-11-24"}),
+            16_000,
+        ),
+        ("report_sales", json!({"date": "2026-11-20"}), 16_000),
+        (
+            "data_list_orders",
+            json!({"period": "last_30_days", "withLines": true}),
+            16_000,
+        ),
+        (
+            "data_list_orders",
+            json!({"period": "last_30_days", "withLines": true, "limit": 500}),
+            64_000,
+        ),
+        ("data_list_pending_orders", json!({}), 16_000),
+        ("data_list_products", json!({}), 16_000),
+        ("data_list_products", json!({"limit": 500}), 64_000),
+        ("data_list_clients", json!({"limit": 500}), 64_000),
+        ("data_list_clients", json!({"format": "csv"}), 16_000),
+        ("data_list_products", json!({"format": "html"}), 16_000),
+        ("order_detail", json!({"orderId": order}), 16_000),
+        ("ping", json!({}), 16_000),
+    ];
+    for (tool, args, bound) in calls {
+        let r = h.call(tool, args.clone()).await;
+        let chars = text_of(&r).chars().count()
+            + r.structured_content
+                .as_ref()
+                .map_or(0, |v| v.to_string().chars().count());
+        eprintln!("{tool} {args}: {chars} characters");
+        assert!(
+            chars < bound,
+            "{tool} {args}: {chars} characters (at most {bound})"
+        );
+    }
+}

@@ -547,8 +547,8 @@ struct Row {
     change: Option<RowChange>,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+/// The groups, as computed (the text's table is made from them).
+#[derive(Debug)]
 struct Groups {
     by: String,
     sort_by: String,
@@ -558,12 +558,150 @@ struct Groups {
     shown: usize,
     rows: Vec<Row>,
     /// The groups not shown, summed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     others: Option<Row>,
     /// Orders (or lines) without a customer, product, department, user or cash register:
     /// not ranked, shown apart.
-    #[serde(skip_serializing_if = "Option::is_none")]
     unassigned: Option<Row>,
+}
+
+/// One value of a group's row: text, a number, or nothing.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Text(String),
+    Number(f64),
+    Count(u64),
+    Int(i64),
+    Missing,
+}
+
+impl Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Text(t) => s.serialize_str(t),
+            Self::Number(n) => s.serialize_f64(*n),
+            Self::Count(n) => s.serialize_u64(*n),
+            Self::Int(n) => s.serialize_i64(*n),
+            Self::Missing => s.serialize_none(),
+        }
+    }
+}
+
+impl JsonSchema for Cell {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Cell".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]})
+    }
+}
+
+/// The groups of an answer, compactly: one array of values per group, named by `columns`
+/// (a year of weeks stays a few kilobytes).
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct GroupsOut {
+    by: String,
+    sort_by: String,
+    /// Groups in all.
+    count: usize,
+    /// Groups shown in `rows`.
+    shown: usize,
+    /// What each value of a row is: key, label (not for time groups), rank (when ranked),
+    /// revenue, orders, averageBasket, items, share (% of the revenue), refunds, refundAmount,
+    /// unpaid, unpaidAmount, discounts, and with a comparison revenueChange,
+    /// revenueChangePct, ordersChange, ordersChangePct.
+    columns: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+    /// The groups not shown, summed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    others: Option<Vec<Cell>>,
+    /// Orders (or lines) without a customer, product…: not ranked, shown apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unassigned: Option<Vec<Cell>>,
+}
+
+impl GroupsOut {
+    fn new(g: &Groups, time: bool, compared: bool) -> Self {
+        let ranked = g.rows.iter().any(|r| r.rank.is_some());
+        let mut columns = vec!["key"];
+        if !time {
+            columns.push("label");
+        }
+        if ranked {
+            columns.push("rank");
+        }
+        columns.extend([
+            "revenue",
+            "orders",
+            "averageBasket",
+            "items",
+            "share",
+            "refunds",
+            "refundAmount",
+            "unpaid",
+            "unpaidAmount",
+            "discounts",
+        ]);
+        if compared {
+            columns.extend([
+                "revenueChange",
+                "revenueChangePct",
+                "ordersChange",
+                "ordersChangePct",
+            ]);
+        }
+        let cells = |r: &Row| {
+            let mut v = vec![Cell::Text(r.key.clone())];
+            if !time {
+                v.push(Cell::Text(r.label.clone()));
+            }
+            if ranked {
+                v.push(r.rank.map_or(Cell::Missing, |n| Cell::Count(n as u64)));
+            }
+            let num = |d: Decimal| {
+                use rust_decimal::prelude::ToPrimitive;
+                d.round_dp(4).to_f64().map_or(Cell::Missing, Cell::Number)
+            };
+            v.push(num(r.revenue.0));
+            v.push(Cell::Count(r.orders));
+            v.push(r.average_basket.map_or(Cell::Missing, |a| num(a.0)));
+            v.push(r.items.map_or(Cell::Missing, |i| num(i.0)));
+            v.push(r.share.map_or(Cell::Missing, Cell::Number));
+            v.push(Cell::Count(r.refunds));
+            v.push(num(r.refund_amount.as_ref().map_or(Decimal::ZERO, |a| a.0)));
+            v.push(Cell::Count(r.unpaid));
+            v.push(num(r.unpaid_amount.as_ref().map_or(Decimal::ZERO, |a| a.0)));
+            v.push(num(r.discounts.as_ref().map_or(Decimal::ZERO, |a| a.0)));
+            if compared {
+                match &r.change {
+                    Some(c) => {
+                        v.push(num(c.revenue.abs.0));
+                        v.push(c.revenue.pct.map_or(Cell::Missing, Cell::Number));
+                        v.push({
+                            use rust_decimal::prelude::ToPrimitive;
+                            c.orders.abs.0.to_i64().map_or(Cell::Missing, Cell::Int)
+                        });
+                        v.push(c.orders.pct.map_or(Cell::Missing, Cell::Number));
+                    }
+                    None => v.extend([Cell::Missing, Cell::Missing, Cell::Missing, Cell::Missing]),
+                }
+            }
+            v
+        };
+        Self {
+            by: g.by.clone(),
+            sort_by: g.sort_by.clone(),
+            count: g.count,
+            shown: g.shown,
+            columns: columns.into_iter().map(str::to_owned).collect(),
+            rows: g.rows.iter().map(cells).collect(),
+            others: g.others.as_ref().map(cells),
+            unassigned: g.unassigned.as_ref().map(cells),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -594,7 +732,7 @@ struct SummaryOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     comparison: Option<ComparisonOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    groups: Option<Groups>,
+    groups: Option<GroupsOut>,
     source: SourceOut,
 }
 
@@ -2013,8 +2151,10 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             filters: described,
             rules: rules_text,
             total: figures(&main.total),
+            groups: groups
+                .as_ref()
+                .map(|g| GroupsOut::new(g, group.is_time(), comparison_out.is_some())),
             comparison: comparison_out,
-            groups,
             source: SourceOut {
                 upstream_calls: stats.upstream_calls(),
                 list_calls: stats.list_calls,
