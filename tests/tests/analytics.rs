@@ -731,9 +731,14 @@ async fn past_days_are_cached_today_is_fetched_and_refresh_refetches() {
     assert_eq!(fresh["total"], first["total"]);
     // This week: Monday from the cache after the first call, today always fetched.
     let _ = h.summary(json!({"period": "this_week"})).await;
-    let (_, week) = h.summary(json!({"period": "this_week"})).await;
+    let (text, week) = h.summary(json!({"period": "this_week"})).await;
     assert_eq!(week["source"]["cachedDays"], 1);
     assert_eq!(week["source"]["fetchedDays"], 1);
+    // One of each, said in the singular.
+    assert!(
+        text.ends_with("Source: 1 day from the cache, 1 fetched; 1 call to the POS."),
+        "{text}"
+    );
     // A year in 12 calls, 4 at a time, with progress notifications (rmcp's client puts a
     // progress token on every request).
     h.progress.lock().unwrap().clear();

@@ -314,3 +314,50 @@ async fn every_answer_fits_a_conversation() {
         );
     }
 }
+
+/// The old server's tool name keeps working without being listed.
+#[tokio::test]
+async fn the_old_payment_modes_name_is_an_unlisted_alias() {
+    let h = harness().await;
+    assert!(!h.tools.iter().any(|t| t.name == "data_list_payments_modes"));
+    let r = h
+        .client
+        .call_tool(
+            rmcp::model::CallToolRequestParams::new("data_list_payments_modes")
+                .with_arguments(json!({"limit": 2}).as_object().unwrap().clone()),
+        )
+        .await
+        .unwrap();
+    assert_ne!(r.is_error, Some(true), "{}", text_of(&r));
+    assert!(text_of(&r).contains("payment modes"), "{}", text_of(&r));
+}
+
+/// Four calls with a 1 MB search text at once: each refused at once without echoing it, and an
+/// unrelated call is answered meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huge_arguments_are_refused_without_holding_anyone_up() {
+    let h = harness().await;
+    let huge = "crème ".repeat(180_000);
+    let big = |n: usize| h.call("data_list_clients", json!({"query": format!("{n}{huge}")}));
+    let (a, b, c, d, tables) = tokio::join!(
+        big(1),
+        big(2),
+        big(3),
+        big(4),
+        h.call("data_list_tables", json!({"query": "84"}))
+    );
+    for r in [a, b, c, d] {
+        assert_eq!(r.is_error, Some(true));
+        let text = text_of(&r);
+        assert!(
+            text.contains("`query` must be at most 200 characters long."),
+            "{text}"
+        );
+        assert!(
+            text.len() < 500,
+            "the text is not echoed: {} bytes",
+            text.len()
+        );
+    }
+    assert_ne!(tables.is_error, Some(true), "{}", text_of(&tables));
+}
