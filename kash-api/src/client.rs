@@ -62,21 +62,168 @@ impl Default for RetryPolicy {
     }
 }
 
+/// The HTTP connection pool and the settings every shop's client shares: timeouts, user agent,
+/// retries, the plain-http policy. One per process; a [`KashClient`] per shop from it costs an
+/// `Arc` and the shop's credentials (a server for many shops keeps one pool for all).
+#[derive(Clone)]
+pub struct Pool {
+    inner: Arc<PoolInner>,
+}
+
+struct PoolInner {
+    http: reqwest::Client,
+    retry: RetryPolicy,
+    allow_insecure_http: bool,
+}
+
+impl fmt::Debug for Pool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pool")
+            .field("retry", &self.inner.retry)
+            .field("allow_insecure_http", &self.inner.allow_insecure_http)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builder for [`Pool`].
+#[derive(Debug, Clone)]
+pub struct PoolBuilder {
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    retry: RetryPolicy,
+    allow_insecure_http: bool,
+}
+
+impl Default for PoolBuilder {
+    fn default() -> Self {
+        Self {
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: concat!("kash-api/", env!("CARGO_PKG_VERSION")).to_owned(),
+            retry: RetryPolicy::default(),
+            allow_insecure_http: false,
+        }
+    }
+}
+
+impl PoolBuilder {
+    /// Total time for one attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time to establish a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default `kash-api/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// How reads are retried (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Allows plain `http://` base URLs on hosts that are not loopback (see
+    /// [`KashClientBuilder::allow_insecure_http`]).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Builds the pool.
+    ///
+    /// # Errors
+    /// [`KashError::Config`] for a zero timeout or a failing TLS setup.
+    pub fn build(self) -> Result<Pool> {
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+            return Err(KashError::config("timeouts must be longer than zero"));
+        }
+        let http = http_client(self.timeout, self.connect_timeout, &self.user_agent)?;
+        Ok(Pool {
+            inner: Arc::new(PoolInner {
+                http,
+                retry: self.retry,
+                allow_insecure_http: self.allow_insecure_http,
+            }),
+        })
+    }
+}
+
+impl Pool {
+    /// Starts a pool with the defaults: 30 s timeout, 10 s connect timeout,
+    /// [`RetryPolicy::default`], https only but to loopback.
+    pub fn builder() -> PoolBuilder {
+        PoolBuilder::default()
+    }
+
+    /// A client for one shop, sharing this pool's connections.
+    ///
+    /// # Errors
+    /// [`KashError::Config`] for a bad base URL (see [`KashClientBuilder::build`]).
+    pub fn client(&self, credentials: Credentials, base_url: &str) -> Result<KashClient> {
+        self.make(Some(credentials), base_url)
+    }
+
+    fn make(&self, credentials: Option<Credentials>, base_url: &str) -> Result<KashClient> {
+        let base_url = normalize_base_url(base_url, self.inner.allow_insecure_http)?;
+        Ok(KashClient {
+            inner: Arc::new(Inner {
+                pool: self.clone(),
+                base_url,
+                shop_id: credentials
+                    .as_ref()
+                    .map_or_else(ShopId::anonymous, |c| c.shop_id.clone()),
+                credentials,
+            }),
+        })
+    }
+
+    /// `getAuthToken.php` — exchanges a back-office login and password for the shop's
+    /// credentials (the OAuth sign-in page), through the same send path as every other call.
+    ///
+    /// # Errors
+    /// [`KashError::Api`] with `explicit: true` when the POS does not return both `SHOPID` and
+    /// `APIKEY` (wrong login or password); transport errors as usual. The password appears in
+    /// no error.
+    pub async fn login(
+        &self,
+        base_url: &str,
+        login: &str,
+        password: &secrecy::SecretString,
+    ) -> Result<Credentials> {
+        let anonymous = self.make(None, base_url)?;
+        anonymous
+            .send(&crate::auth::Login::new(login, password.clone()))
+            .await
+    }
+}
+
 /// Async client for the POS API. Cheap to clone (an `Arc` inside); share one per shop.
 ///
-/// Build one with [`KashClient::builder`]. Every endpoint has a one-line method, grouped by
-/// resource module ([`crate::products`], [`crate::orders`], [`crate::sales`], …); any request
-/// type can also be sent with [`KashClient::send`].
+/// Build one with [`KashClient::builder`], or from a shared [`Pool`]. Every endpoint has a
+/// one-line method, grouped by resource module ([`crate::products`], [`crate::orders`],
+/// [`crate::sales`], …); any request type can also be sent with [`KashClient::send`].
 #[derive(Clone)]
 pub struct KashClient {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    http: reqwest::Client,
+    pool: Pool,
     base_url: String,
-    credentials: Credentials,
-    retry: RetryPolicy,
+    /// The shop (empty for the anonymous client of a login).
+    shop_id: ShopId,
+    /// `None` for the anonymous client of a login.
+    credentials: Option<Credentials>,
 }
 
 impl fmt::Debug for KashClient {
@@ -84,7 +231,7 @@ impl fmt::Debug for KashClient {
         f.debug_struct("KashClient")
             .field("base_url", &self.inner.base_url)
             .field("credentials", &self.inner.credentials)
-            .field("retry", &self.inner.retry)
+            .field("retry", &self.inner.pool.inner.retry)
             .finish()
     }
 }
@@ -93,11 +240,7 @@ impl fmt::Debug for KashClient {
 pub struct KashClientBuilder {
     credentials: Result<Credentials>,
     base_url: String,
-    timeout: Duration,
-    connect_timeout: Duration,
-    user_agent: String,
-    retry: RetryPolicy,
-    allow_insecure_http: bool,
+    pool: PoolBuilder,
 }
 
 impl fmt::Debug for KashClientBuilder {
@@ -105,11 +248,7 @@ impl fmt::Debug for KashClientBuilder {
         f.debug_struct("KashClientBuilder")
             .field("credentials", &self.credentials)
             .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("user_agent", &self.user_agent)
-            .field("retry", &self.retry)
-            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("pool", &self.pool)
             .finish()
     }
 }
@@ -117,6 +256,7 @@ impl fmt::Debug for KashClientBuilder {
 impl KashClient {
     /// Starts a client for one shop, with the defaults: base URL
     /// [`DEFAULT_BASE_URL`], 30 s timeout, 10 s connect timeout, [`RetryPolicy::default`].
+    /// It gets a pool of its own; a server for many shops shares one [`Pool`] instead.
     pub fn builder(shop_id: impl Into<String>, api_key: impl Into<String>) -> KashClientBuilder {
         let credentials = ShopId::new(shop_id).and_then(|shop_id| {
             Ok(Credentials {
@@ -127,7 +267,7 @@ impl KashClient {
         Self::with_credentials(credentials)
     }
 
-    /// A client from credentials already validated (e.g. from [`KashClient::login`]).
+    /// A client from credentials already validated (e.g. from [`Pool::login`]).
     pub fn from_credentials(credentials: Credentials) -> KashClientBuilder {
         Self::with_credentials(Ok(credentials))
     }
@@ -136,22 +276,28 @@ impl KashClient {
         KashClientBuilder {
             credentials,
             base_url: DEFAULT_BASE_URL.to_owned(),
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            user_agent: concat!("kash-api/", env!("CARGO_PKG_VERSION")).to_owned(),
-            retry: RetryPolicy::default(),
-            allow_insecure_http: false,
+            pool: PoolBuilder::default(),
         }
     }
 
     /// The shop this client works for.
     pub fn shop_id(&self) -> &ShopId {
-        &self.inner.credentials.shop_id
+        &self.inner.shop_id
     }
 
     /// The base URL requests go to (without a trailing slash).
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// A fingerprint of the API key under `salt` (HMAC-SHA256, hex): tells two keys apart
+    /// without revealing either, for cache keys that must differ per credential. `None` for
+    /// a client without credentials.
+    pub fn key_fingerprint(&self, salt: &[u8]) -> Option<String> {
+        self.inner
+            .credentials
+            .as_ref()
+            .map(|c| c.api_key.fingerprint(salt))
     }
 
     /// Sends any request of this crate and decodes its answer.
@@ -163,6 +309,7 @@ impl KashClient {
     pub async fn send<E: Endpoint>(&self, request: &E) -> Result<E::Output> {
         let spec = request.spec();
         let params = request.params()?;
+        let retry_policy = self.inner.pool.inner.retry;
         let mut retry = 0u32;
         loop {
             let span = tracing::debug_span!(
@@ -175,9 +322,9 @@ impl KashClient {
             let outcome = self.attempt(request, &params).instrument(span).await;
             match outcome {
                 Err(Attempt::Failed(err, retry_after))
-                    if spec.retryable && retry < self.inner.retry.max_retries =>
+                    if spec.retryable && retry < retry_policy.max_retries =>
                 {
-                    let delay = self.inner.retry.delay(retry, retry_after);
+                    let delay = retry_policy.delay(retry, retry_after);
                     tracing::debug!(
                         script = spec.script,
                         error = %err,
@@ -201,26 +348,31 @@ impl KashClient {
     ) -> std::result::Result<RawResponse, Attempt> {
         let spec = request.spec();
         let endpoint = spec.script;
+        let http = &self.inner.pool.inner.http;
         let url = format!("{}/workers/{}", self.inner.base_url, endpoint);
-        let auth = self.inner.credentials.auth_pairs(spec.shop_id_name);
+        let auth = match (&self.inner.credentials, spec.anonymous) {
+            (Some(c), false) => c.auth_pairs(spec.shop_id_name).to_vec(),
+            (None, false) => {
+                return Err(Attempt::Final(KashError::config(
+                    "this request needs shop credentials",
+                )));
+            }
+            (_, true) => Vec::new(),
+        };
         let mut pairs: Vec<(&str, &str)> = params.pairs().collect();
         pairs.extend(auth.iter().map(|(k, v)| (*k, v.as_str())));
         let encoded = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs.iter())
             .finish();
         let builder = match spec.method {
-            Method::Get => self.inner.http.get(format!("{url}?{encoded}")),
-            Method::Post => {
-                let body = encoded;
-                self.inner
-                    .http
-                    .post(&url)
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        "application/x-www-form-urlencoded; charset=UTF-8",
-                    )
-                    .body(body)
-            }
+            Method::Get => http.get(format!("{url}?{encoded}")),
+            Method::Post => http
+                .post(&url)
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded; charset=UTF-8",
+                )
+                .body(encoded),
         };
         let started = Instant::now();
         let result = builder.send().await;
@@ -277,7 +429,7 @@ impl KashClient {
             bytes = body.len(),
             "call done"
         );
-        let scrubber = self.scrubber();
+        let scrubber = self.scrubber(request.scrub_secret());
         if !(200..300).contains(&status) {
             let message = crate::decode::status_message(&body, &|s| (scrubber.0)(s));
             let err = KashError::Api {
@@ -301,24 +453,40 @@ impl KashClient {
         })
     }
 
-    fn scrubber(&self) -> Scrubber {
+    /// What removes this call's secrets from upstream text: the API key, and the request's
+    /// own secret (a login's password).
+    fn scrubber(&self, extra: Option<&secrecy::SecretString>) -> Scrubber {
         let credentials = self.inner.credentials.clone();
-        Scrubber(Arc::new(move |s: &str| credentials.scrub(s)))
+        let extra = extra.cloned();
+        Scrubber(Arc::new(move |s: &str| {
+            let s = match &credentials {
+                Some(c) => c.scrub(s),
+                None => s.to_owned(),
+            };
+            match &extra {
+                Some(secret) => {
+                    use secrecy::ExposeSecret;
+                    crate::decode::scrub_secret(&s, secret.expose_secret())
+                }
+                None => s,
+            }
+        }))
     }
 
     /// `getAuthToken.php` — exchanges a back-office login and password for the shop's
-    /// credentials (used by the OAuth login page).
+    /// credentials, with a pool of its own ([`Pool::login`] shares one).
     ///
     /// # Errors
-    /// [`KashError::Api`] with `explicit: true` when the POS does not return both `SHOPID` and
-    /// `APIKEY` (wrong login or password); transport errors as usual. The password appears in
-    /// no error.
+    /// As [`Pool::login`].
     pub async fn login(
         base_url: &str,
         login: &str,
         password: &secrecy::SecretString,
     ) -> Result<Credentials> {
-        crate::auth::login(base_url, login, password).await
+        Pool::builder()
+            .build()?
+            .login(base_url, login, password)
+            .await
     }
 }
 
@@ -392,26 +560,26 @@ impl KashClientBuilder {
 
     /// Total time for one attempt (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.pool = self.pool.timeout(timeout);
         self
     }
 
     /// Time to establish a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.pool = self.pool.connect_timeout(timeout);
         self
     }
 
     /// The `User-Agent` header (default `kash-api/<version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
+        self.pool = self.pool.user_agent(user_agent);
         self
     }
 
     /// How reads are retried (default [`RetryPolicy::default`]; [`RetryPolicy::none`] to
     /// disable).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.pool = self.pool.retry(policy);
         self
     }
 
@@ -419,11 +587,11 @@ impl KashClientBuilder {
     /// travels in clear on the network: only for a trusted private network. Off by default;
     /// `http://` to `localhost`, `127.0.0.0/8` and `[::1]` (a local sandbox) is always allowed.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
+        self.pool = self.pool.allow_insecure_http(allow);
         self
     }
 
-    /// Builds the client.
+    /// Builds the client, with a pool of its own.
     ///
     /// # Errors
     /// [`KashError::Config`] for an empty shop id or key, a base URL that is not `http(s)`,
@@ -432,19 +600,9 @@ impl KashClientBuilder {
     /// failing TLS setup.
     pub fn build(self) -> Result<KashClient> {
         let credentials = self.credentials?;
-        let base_url = normalize_base_url(&self.base_url, self.allow_insecure_http)?;
-        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
-            return Err(KashError::config("timeouts must be longer than zero"));
-        }
-        let http = http_client(self.timeout, self.connect_timeout, &self.user_agent)?;
-        Ok(KashClient {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                credentials,
-                retry: self.retry,
-            }),
-        })
+        // Check the address before building a TLS client for it.
+        normalize_base_url(&self.base_url, self.pool.allow_insecure_http)?;
+        self.pool.build()?.client(credentials, &self.base_url)
     }
 }
 

@@ -33,6 +33,11 @@ impl ShopId {
         Ok(Self(trimmed.to_owned()))
     }
 
+    /// No shop: the client of a login, whose call names none.
+    pub(crate) fn anonymous() -> Self {
+        Self(String::new())
+    }
+
     /// The id as sent on the wire.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -75,6 +80,22 @@ impl ApiKey {
     /// scrubber that removes it from upstream text.
     pub(crate) fn expose(&self) -> &str {
         self.0.expose_secret()
+    }
+
+    /// HMAC-SHA256 of the key under `salt`, as 32 hex digits: tells keys apart without
+    /// revealing them.
+    pub(crate) fn fingerprint(&self, salt: &[u8]) -> String {
+        use hmac::{Hmac, Mac};
+        let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(salt) else {
+            return String::new();
+        };
+        mac.update(self.expose().as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 

@@ -75,9 +75,10 @@ pub mod shop;
 pub mod variations;
 pub mod vat_rates;
 
+pub use auth::Login;
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, KashClient, KashClientBuilder,
-    RetryPolicy, is_loopback,
+    Pool, PoolBuilder, RetryPolicy, is_loopback,
 };
 pub use credentials::{ApiKey, Credentials, ShopId};
 pub use error::{KashError, Result, TransportKind};

@@ -30,6 +30,8 @@ pub struct EndpointSpec {
     /// Whether a failed attempt may be repeated (reads only).
     pub retryable: bool,
     pub(crate) shop_id_name: ShopIdName,
+    /// Sent without the shop's credentials (the login).
+    pub(crate) anonymous: bool,
 }
 
 impl EndpointSpec {
@@ -39,6 +41,7 @@ impl EndpointSpec {
             method: Method::Get,
             retryable: true,
             shop_id_name: ShopIdName::IdBoutique,
+            anonymous: false,
         }
     }
 
@@ -48,6 +51,18 @@ impl EndpointSpec {
             method: Method::Post,
             retryable: false,
             shop_id_name: ShopIdName::IdBoutique,
+            anonymous: false,
+        }
+    }
+
+    /// A POST without the shop's credentials (`getAuthToken.php`).
+    pub(crate) const fn anonymous_post(script: &'static str) -> Self {
+        Self {
+            script,
+            method: Method::Post,
+            retryable: false,
+            shop_id_name: ShopIdName::IdBoutique,
+            anonymous: true,
         }
     }
 
@@ -58,6 +73,7 @@ impl EndpointSpec {
             method: Method::Post,
             retryable: false,
             shop_id_name: ShopIdName::ShopId,
+            anonymous: false,
         }
     }
 }
@@ -106,6 +122,11 @@ impl std::fmt::Debug for Scrubber {
 impl RawResponse {
     fn scrub_fn(&self) -> impl Fn(&str) -> String + '_ {
         |s: &str| (self.scrub.0)(s)
+    }
+
+    /// `text` without the secrets of this call.
+    pub(crate) fn scrubbed(&self, text: &str) -> String {
+        (self.scrub.0)(text)
     }
 
     /// Parses the body as JSON, turning non-JSON text and error envelopes into
@@ -178,6 +199,12 @@ pub trait Endpoint: Sealed {
 
     /// Reads a 2xx answer.
     fn decode(&self, response: RawResponse) -> Result<Self::Output>;
+
+    /// A secret of the request itself (the login's password), removed from every error text
+    /// like the API key.
+    fn scrub_secret(&self) -> Option<&secrecy::SecretString> {
+        None
+    }
 }
 
 /// Validates free text sent to the POS: no control characters except tab.

@@ -140,3 +140,86 @@ async fn a_php_page_instead_of_json_is_reported() {
     );
     assert!(err.to_string().contains("Fatal error"), "{err}");
 }
+
+/// The login goes through the one send path: the pool's timeout, and no password in the error.
+#[tokio::test]
+async fn a_login_that_times_out_takes_the_pools_timeout_and_shows_no_password() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/workers/getAuthToken.php"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("{}")
+                .set_delay(std::time::Duration::from_secs(3)),
+        )
+        .named("slow login")
+        .expect(1)
+        .mount(&server)
+        .await;
+    let pool = kash_api::Pool::builder()
+        .timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = pool
+        .login(
+            &server.uri(),
+            "gerant@cafe.fr",
+            &SecretString::from(PASSWORD),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            KashError::Transport {
+                kind: kash_api::TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(PASSWORD), "{shown}");
+}
+
+/// One pool, many shops: each client sends its own credentials over the shared connections,
+/// and the key fingerprints tell the keys apart without showing them.
+#[tokio::test]
+async fn clients_of_one_pool_keep_their_own_credentials() {
+    let server = MockServer::start().await;
+    for (shop, key) in [("11", "key-of-eleven"), ("22", "key-of-twenty-two")] {
+        Mock::given(method("GET"))
+            .and(path("/workers/getUsers.php"))
+            .and(wiremock::matchers::query_param("idboutique", shop))
+            .and(wiremock::matchers::query_param("key", key))
+            .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
+            .named(format!("getUsers.php for {shop}"))
+            .expect(2)
+            .mount(&server)
+            .await;
+    }
+    let pool = kash_api::Pool::builder().build().unwrap();
+    let creds = |shop: &str, key: &str| kash_api::Credentials {
+        shop_id: kash_api::ShopId::new(shop).unwrap(),
+        api_key: kash_api::ApiKey::new(key).unwrap(),
+    };
+    let a = pool
+        .client(creds("11", "key-of-eleven"), &server.uri())
+        .unwrap();
+    let b = pool
+        .client(creds("22", "key-of-twenty-two"), &server.uri())
+        .unwrap();
+    for _ in 0..2 {
+        let (ra, rb) = tokio::join!(a.list_users(), b.list_users());
+        ra.unwrap();
+        rb.unwrap();
+    }
+    let (fa, fb) = (
+        a.key_fingerprint(b"salt").unwrap(),
+        b.key_fingerprint(b"salt").unwrap(),
+    );
+    assert_ne!(fa, fb);
+    assert_eq!(fa, a.key_fingerprint(b"salt").unwrap(), "stable");
+    assert_ne!(fa, a.key_fingerprint(b"other salt").unwrap(), "salted");
+    assert!(!fa.contains("eleven") && fa.len() == 32, "{fa}");
+}
