@@ -33,6 +33,12 @@ macro_rules! ids {
             }
         }
 
+        impl From<$name> for u64 {
+            fn from(v: $name) -> Self {
+                v.0
+            }
+        }
+
         impl FromStr for $name {
             type Err = std::num::ParseIntError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -36,8 +36,9 @@ pub fn parse<T: DeserializeOwned>(lang: Lang, args: Option<&JsonObject>) -> Resu
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use serde::Deserialize;
+
+    use super::*;
 
     #[derive(Deserialize, Debug)]
     #[serde(deny_unknown_fields, rename_all = "camelCase")]

@@ -82,16 +82,16 @@ pub fn parse_toolsets(s: &str) -> Result<BTreeSet<Toolset>, String> {
         .collect()
 }
 
-/// The server's configuration.
-#[derive(Debug, Clone)]
+/// The server's configuration. Its `Debug` leaves the keys out.
+#[derive(Clone)]
 pub struct Config {
-    /// Language of descriptions, messages and summaries.
+    /// Language of descriptions, messages and summaries, for callers without one of their own.
     pub lang: Lang,
-    /// The shop's time zone, for periods and dates.
+    /// The time zone of requests without a shop (each [`crate::Shop`] carries its own).
     pub time_zone: TimeZone,
-    /// Register no tool that writes.
+    /// Offer no tool that writes, to any caller.
     pub read_only: bool,
-    /// The tool groups to register.
+    /// The tool groups offered at most (a caller's rights narrow them further).
     pub toolsets: BTreeSet<Toolset>,
     /// Ask the user to confirm every sale (elicitation).
     pub confirm_sales: bool,
@@ -106,6 +106,9 @@ pub struct Config {
     /// Key sealing MRTR request states (random per process unless set, e.g. shared by the
     /// replicas of the HTTP server).
     pub request_state_key: Vec<u8>,
+    /// Key of the credential fingerprints in tenant keys ([`crate::Shop::new`]): random per
+    /// process unless set (replicas sharing a cache share it).
+    pub tenant_secret: Vec<u8>,
     /// The clock "today" and "this week" are computed from.
     pub clock: Clock,
     /// How long a completed day of orders stays cached for analytics (days older than a week).
@@ -121,6 +124,38 @@ pub struct Config {
     /// The shop is the built-in demo shop (simulated data): said in the instructions and by
     /// `ping`, so that nobody mistakes it for a real shop.
     pub demo: bool,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("lang", &self.lang)
+            .field("time_zone", &self.time_zone.iana_name())
+            .field("read_only", &self.read_only)
+            .field("toolsets", &self.toolsets)
+            .field("confirm_sales", &self.confirm_sales)
+            .field("catalog_ttl", &self.catalog_ttl)
+            .field("preview_ttl", &self.preview_ttl)
+            .field("idempotency_ttl", &self.idempotency_ttl)
+            .field("max_text_chars", &self.max_text_chars)
+            .field("clock", &self.clock)
+            .field("day_ttl", &self.day_ttl)
+            .field("recent_day_ttl", &self.recent_day_ttl)
+            .field("analytics_memory_orders", &self.analytics_memory_orders)
+            .field("sale_settle", &self.sale_settle)
+            .field("demo", &self.demo)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// The server's own limits: what even a caller with every right gets at most.
+    pub fn ceiling(&self) -> crate::Rights {
+        crate::Rights {
+            read_only: self.read_only,
+            toolsets: self.toolsets.clone(),
+        }
+    }
 }
 
 /// The server's clock: the system's, or one that started at a given moment (reproducible
@@ -168,6 +203,7 @@ impl Default for Config {
             idempotency_ttl: Duration::from_secs(24 * 3600),
             max_text_chars: 14_000,
             request_state_key: random_key(),
+            tenant_secret: random_key(),
             clock: Clock::system(),
             day_ttl: Duration::from_secs(7 * 24 * 3600),
             recent_day_ttl: Duration::from_secs(15 * 60),

@@ -5,18 +5,17 @@
 
 use std::time::Duration;
 
-use rmcp::model::SealOptions;
 use rmcp::model::{
     CallToolResponse, ElicitRequest, ElicitRequestParams, ElicitationAction, InputRequest,
-    InputRequests, InputRequiredResult, ProtocolVersion,
+    InputRequests, InputRequiredResult, ProtocolVersion, SealOptions,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::call::Call as Ctx;
 use crate::error::ToolError;
 use crate::store::StoreExt;
-use crate::tools::Ctx;
 use crate::tr;
 
 /// The key of the confirmation in `inputRequests` / `inputResponses`.
@@ -79,7 +78,7 @@ fn request(message: &str, title: &str) -> Result<ElicitRequestParams, ToolError>
         },
         "required": ["confirm"]
     }))
-    .map_err(|e| ToolError::Upstream(format!("confirmation form: {e}")))?;
+    .map_err(|e| ToolError::internal(format!("confirmation form: {e}")))?;
     Ok(ElicitRequestParams::FormElicitationParams {
         meta: None,
         message: message.to_owned(),
@@ -149,7 +148,7 @@ pub async fn ask(
     }
 
     // 2026-07-28: the answer comes back with the retried call.
-    let codec = &ctx.inner.codec;
+    let codec = &ctx.shared.codec;
     let options = SealOptions::new()
         .associated_data(tenant.as_bytes())
         .ttl(STATE_TTL);
@@ -185,11 +184,11 @@ pub async fn ask(
         }
         let nonce_key = format!("confirm:{tenant}:{}", state.nonce);
         let fresh = ctx
-            .inner
+            .shared
             .store
             .set_json_if_absent(&nonce_key, &true, STATE_TTL)
             .await
-            .map_err(|e| ToolError::Upstream(e.to_string()))?;
+            .map_err(|e| ToolError::store(lang, e))?;
         if !fresh {
             return Err(ToolError::Invalid(tr!(
                 lang,
@@ -205,7 +204,7 @@ pub async fn ask(
     };
     let sealed = codec
         .seal_json_with(&state, &options)
-        .map_err(|e| ToolError::Upstream(e.to_string()))?;
+        .map_err(|e| ToolError::internal(format!("sealing the confirmation: {e}")))?;
     let mut requests = InputRequests::new();
     requests.insert(
         INPUT_KEY.to_owned(),

@@ -4,21 +4,41 @@
 //! next, in the chosen language. JSON-RPC errors are kept for malformed requests and bugs.
 //! No text here can contain a secret: the SDK's errors are already scrubbed of the API key.
 
+use std::sync::Arc;
+
 use kash_api::{KashError, TransportKind};
 use rmcp::model::{CallToolResult, ContentBlock};
 
 use crate::i18n::Lang;
+use crate::store::StoreError;
 use crate::tr;
 
-/// A tool failure, with the message the model will read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A tool failure, with the message the model will read and, for an operator, its cause.
+#[derive(Debug, thiserror::Error)]
 pub enum ToolError {
     /// The arguments or the ids they reference are wrong; the model can fix them.
     #[error("{0}")]
     Invalid(String),
     /// The POS refused the request or could not be reached.
-    #[error("{0}")]
-    Upstream(String),
+    #[error("{message}")]
+    Upstream {
+        /// What the model reads.
+        message: String,
+        /// The SDK's error (scrubbed of the key), logged once at the tool boundary.
+        #[source]
+        source: Option<Arc<KashError>>,
+        /// The POS refused the credentials: the caller is told how to fix them.
+        refused: bool,
+    },
+    /// The server's own storage failed (a shared store being unreachable).
+    #[error("{message}")]
+    Store {
+        /// What the model reads.
+        message: String,
+        /// The store's error.
+        #[source]
+        source: StoreError,
+    },
     /// No shop credentials for this caller.
     #[error("{0}")]
     NoShop(String),
@@ -42,12 +62,84 @@ impl ToolError {
                 "Entrée invalide : {}",
                 message
             )),
-            _ => Self::Upstream(upstream_message(lang, err)),
+            _ => Self::Upstream {
+                message: upstream_message(lang, err),
+                source: None,
+                refused: is_refusal(err),
+            },
+        }
+    }
+
+    /// From an SDK error, keeping it as the cause.
+    pub fn from_kash(lang: Lang, err: KashError) -> Self {
+        match Self::upstream(lang, &err) {
+            Self::Upstream {
+                message, refused, ..
+            } => Self::Upstream {
+                message,
+                source: Some(Arc::new(err)),
+                refused,
+            },
+            other => other,
+        }
+    }
+
+    /// An upstream failure told in `message`, with `err` as its cause.
+    pub fn upstream_with(message: String, err: KashError) -> Self {
+        Self::Upstream {
+            message,
+            refused: is_refusal(&err),
+            source: Some(Arc::new(err)),
+        }
+    }
+
+    /// A failure of the server's storage, told in the caller's language.
+    pub fn store(lang: Lang, err: StoreError) -> Self {
+        Self::Store {
+            message: tr!(
+                lang,
+                "The server's storage is unavailable ({}); nothing was done. Try again in a moment.",
+                "Le stockage du serveur est indisponible ({}) ; rien n'a été fait. Réessayez dans un instant.",
+                err
+            ),
+            source: err,
+        }
+    }
+
+    /// An internal failure told as it is (no cause to keep).
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::Upstream {
+            message: message.into(),
+            source: None,
+            refused: false,
+        }
+    }
+
+    /// Whether the POS refused the caller's credentials.
+    pub fn refused(&self) -> bool {
+        matches!(self, Self::Upstream { refused: true, .. })
+    }
+
+    /// A short name of the kind of failure, for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid",
+            Self::Upstream { .. } => "upstream",
+            Self::Store { .. } => "store",
+            Self::NoShop(_) => "no_shop",
+            Self::NotConfirmed(_) => "not_confirmed",
         }
     }
 }
 
-/// A short, actionable description of an SDK error.
+/// Whether the POS refused the credentials (the caller must fix them: the front end says how).
+pub fn is_refusal(err: &KashError) -> bool {
+    matches!(err, KashError::Api { message, .. } if is_credentials_message(message))
+}
+
+/// A short, actionable description of an SDK error. A refusal of the credentials says so
+/// without telling how to fix them: that hint comes from the front end
+/// ([`crate::caller::CredentialsHint`]).
 pub fn upstream_message(lang: Lang, err: &KashError) -> String {
     match err {
         KashError::Transport {
@@ -75,8 +167,8 @@ pub fn upstream_message(lang: Lang, err: &KashError) -> String {
             status, message, ..
         } if is_credentials_message(message) => tr!(
             lang,
-            "The POS refused the shop credentials (HTTP {}): {}. Check SHOPID and APIKEY in the back office under Setup > Webservices (the extended licence is required).",
-            "La caisse a refusé les identifiants de la boutique (HTTP {}) : {}. Vérifiez SHOPID et APIKEY dans le back-office, Paramétrage > Webservices (licence étendue requise).",
+            "The POS refused the shop credentials (HTTP {}): {}.",
+            "La caisse a refusé les identifiants de la boutique (HTTP {}) : {}.",
             status,
             message
         ),

@@ -116,8 +116,9 @@ pub(crate) fn one_of(allowed: &'static [&'static str]) -> impl Fn(&Value) -> Opt
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use serde_json::json;
+
+    use super::*;
 
     #[test]
     fn old_names_and_synonyms_become_the_published_ones() {

@@ -1,11 +1,81 @@
 //! Prompts: ready-made instructions a user can pick in their client.
 
+use rmcp::ErrorData;
 use rmcp::model::{
-    ContentBlock, GetPromptResult, Prompt, PromptArgument, PromptMessage, ResourceContents, Role,
+    ContentBlock, GetPromptRequestParams, GetPromptResult, Prompt, PromptArgument, PromptMessage,
+    ResourceContents, Role,
 };
 
+use crate::caller::Caller;
 use crate::i18n::Lang;
-use crate::tr;
+use crate::server::Shared;
+use crate::{resources, tr};
+
+/// Whether a caller is offered the prompt `name`: they see the tools it uses.
+pub(crate) fn offered(shared: &Shared, caller: &Caller, name: &str) -> bool {
+    needs(name).iter().all(|t| shared.offers(caller, t))
+}
+
+/// A prompt argument, trimmed.
+fn arg(request: &GetPromptRequestParams, name: &str) -> Option<String> {
+    request
+        .arguments
+        .as_ref()
+        .and_then(|a| a.get(name))
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// `prompts/get` for a caller.
+pub(crate) async fn get(
+    shared: &Shared,
+    caller: &Caller,
+    request: &GetPromptRequestParams,
+) -> Result<GetPromptResult, ErrorData> {
+    let lang = shared.lang_of(caller);
+    if !offered(shared, caller, &request.name) {
+        return Err(ErrorData::invalid_params(
+            format!(
+                "unknown prompt `{}`: this server does not offer it",
+                request.name
+            ),
+            None,
+        ));
+    }
+    match request.name.as_str() {
+        "record_sale" => {
+            let order = arg(request, "order").ok_or_else(|| {
+                ErrorData::invalid_params(
+                    lang.pick(
+                        "the `order` argument is required",
+                        "l'argument `order` est obligatoire",
+                    ),
+                    None,
+                )
+            })?;
+            Ok(record_sale(lang, &order))
+        }
+        "daily_report" => daily_report(lang, arg(request, "date").as_deref())
+            .map_err(|e| ErrorData::invalid_params(e, None)),
+        "weekly_report" => weekly_report(lang, arg(request, "week").as_deref())
+            .map_err(|e| ErrorData::invalid_params(e, None)),
+        "end_of_day" => {
+            let overview = match &caller.shop {
+                Ok(shop) => resources::shop_overview(shared, shop).await.ok(),
+                Err(_) => None,
+            };
+            Ok(end_of_day(lang, overview))
+        }
+        other => Err(ErrorData::invalid_params(
+            format!(
+                "unknown prompt `{other}`; prompts: record_sale, daily_report, weekly_report, end_of_day"
+            ),
+            None,
+        )),
+    }
+}
 
 /// The tools a prompt asks the model to use: a prompt is offered only with them (no
 /// `record_sale` on a read-only server).

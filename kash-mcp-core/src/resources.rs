@@ -10,8 +10,9 @@ use rmcp::ErrorData;
 use rmcp::model::{ReadResourceResult, Resource, ResourceContents, ResourceTemplate};
 use serde_json::json;
 
-use crate::Inner;
+use crate::caller::Caller;
 use crate::i18n::Lang;
+use crate::server::Shared;
 use crate::shop::Shop;
 
 /// The guide's URI.
@@ -149,28 +150,70 @@ Paginées : `limit` (50 par défaut, 500 au plus), puis `offset` = le `nextOffse
 Commandes validées (payées ou non) par date de valeur, devis exclus, dans le fuseau de la boutique. Le CA est TTC, net des remises et des remboursements (comptés en négatif) ; CA HT = CA − TVA. Panier moyen = CA des ventes ÷ nombre de ventes, remboursements exclus. Par article ou rayon, les chiffres additionnent les lignes. `groupBy` : day, week (ISO, lundi–dimanche), month, weekday, hour, delivery_method, payment_mode (avec « non payé »), customer, product, department, user (qui a saisi la commande), cashbox ; `top` N classe (20 par défaut pour clients et articles ; toutes les tranches pour le temps) et additionne le reste en « autres » ; `sortBy` revenue (défaut), orders, items, average_basket ou key (chronologique). `comparison` : previous_period (la période juste avant, même durée), same_period_last_year (52 semaines plus tôt pour jours et semaines, pour garder les jours de la semaine ; un an plus tôt sinon), previous_week (7 jours plus tôt). Une période en cours est comparée jusqu'au même moment. Chaque réponse indique sa période, son fuseau et son nombre de commandes : citez-les.
 ";
 
-pub(crate) async fn shop_overview(
-    inner: &Inner,
-    shop: &Shop,
-    lang: Lang,
-) -> Result<String, ErrorData> {
-    let cache = &inner.catalog;
-    let err = |e: kash_api::KashError| {
-        ErrorData::internal_error(crate::error::upstream_message(lang, &e), None)
+/// Reads a resource for a caller.
+pub(crate) async fn read(
+    shared: &Shared,
+    caller: &Caller,
+    uri: &str,
+) -> Result<ReadResourceResult, ErrorData> {
+    let lang = shared.lang_of(caller);
+    let shop = || {
+        caller
+            .shop
+            .as_ref()
+            .map_err(|e| ErrorData::invalid_request(e.0.clone(), None))
     };
+    match uri {
+        GUIDE => Ok(text(GUIDE, "text/markdown", guide(lang).to_owned())),
+        SHOP => {
+            let text_ = shop_overview(shared, shop()?)
+                .await
+                .map_err(|e| hinted(caller, lang, &e))?;
+            Ok(text(SHOP, "application/json", text_))
+        }
+        uri if uri.starts_with("kash://reports/") && shared.offers(caller, "report_sales") => {
+            let shop = shop()?;
+            let today = shared
+                .config
+                .clock
+                .now()
+                .to_zoned(shop.time_zone.clone())
+                .date();
+            crate::tools::report::read(caller, shop, lang, uri, today).await
+        }
+        other => Err(ErrorData::resource_not_found(
+            format!(
+                "unknown resource `{other}`; resources: kash://guide, kash://shop, kash://reports/<date>.<ext>"
+            ),
+            None,
+        )),
+    }
+}
+
+/// A POS failure as a JSON-RPC error, with the caller's credentials hint when refused.
+pub(crate) fn hinted(caller: &Caller, lang: Lang, e: &kash_api::KashError) -> ErrorData {
+    let message = caller.hinted(
+        lang,
+        crate::error::upstream_message(lang, e),
+        crate::error::is_refusal(e),
+    );
+    ErrorData::internal_error(message, None)
+}
+
+/// The shop overview (`kash://shop`) as JSON text.
+pub(crate) async fn shop_overview(
+    shared: &Shared,
+    shop: &Shop,
+) -> Result<String, kash_api::KashError> {
+    let cache = &shared.lists;
     let (products, departments, customers, tables, modes) = tokio::try_join!(
         cache.list::<Products>(shop),
         cache.list::<Departments>(shop),
         cache.list::<Customers>(shop),
         cache.list::<Tables>(shop),
         cache.list::<PaymentModes>(shop),
-    )
-    .map_err(err)?;
-    let now = inner
-        .config
-        .clock
-        .now()
-        .to_zoned(inner.config.time_zone.clone());
+    )?;
+    let now = shared.config.clock.now().to_zoned(shop.time_zone.clone());
     let low: Vec<serde_json::Value> = products
         .iter()
         .filter(|p| matches!((p.stock, p.stock_alert), (Some(s), Some(a)) if s < a))
@@ -185,7 +228,7 @@ pub(crate) async fn shop_overview(
         .collect();
     let overview = json!({
         "shopId": shop.client.shop_id().to_string(),
-        "timeZone": inner.config.time_zone.iana_name().unwrap_or("UTC"),
+        "timeZone": shop.time_zone.iana_name().unwrap_or("UTC"),
         "today": now.date().to_string(),
         "now": now.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
         "counts": {
@@ -198,8 +241,7 @@ pub(crate) async fn shop_overview(
         "paymentModes": modes.iter().map(|m| json!({"id": m.id, "title": m.title, "type": m.kind.as_ref().map(ToString::to_string)})).collect::<Vec<_>>(),
         "lowStock": low,
     });
-    serde_json::to_string_pretty(&overview)
-        .map_err(|e| ErrorData::internal_error(e.to_string(), None))
+    Ok(serde_json::to_string_pretty(&overview).unwrap_or_default())
 }
 
 pub(crate) fn text(uri: &str, mime: &str, text: String) -> ReadResourceResult {

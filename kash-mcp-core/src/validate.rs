@@ -525,8 +525,9 @@ fn shorten(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use serde_json::json;
+
+    use super::*;
 
     fn validator(schema: Value) -> ArgsValidator {
         ArgsValidator::new(schema.as_object().unwrap()).unwrap()

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use kash_mcp_core::{Config, KashMcp, Lang, MemoryStore, StaticShop, Toolset};
+use kash_mcp_core::{Caller, Config, KashMcp, Lang, MemoryStore, StaticShop, Toolset};
 use serde_json::Value;
 
 fn server(lang: Lang) -> KashMcp {
@@ -18,7 +18,9 @@ fn server(lang: Lang) -> KashMcp {
             lang,
             ..Config::default()
         },
-        Arc::new(StaticShop::none()),
+        Arc::new(StaticShop::new(Caller::without_shop(
+            "no shop in this test",
+        ))),
         Arc::new(MemoryStore::default()),
     )
 }
@@ -70,8 +72,8 @@ fn tools_list_fr() {
 
 #[test]
 fn every_old_tool_name_is_kept_and_the_new_ones_exist() {
-    let s = server(Lang::En);
-    let names: Vec<&str> = s.tools().iter().map(|t| t.name.as_ref()).collect();
+    let tools = server(Lang::En).tools();
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
     for n in OLD_SERVER_TOOLS.iter().chain(&NEW_TOOLS) {
         assert!(names.contains(n), "{n} missing");
     }
@@ -209,7 +211,9 @@ fn read_only_and_toolsets_filter_the_tools() {
             read_only: true,
             ..Config::default()
         },
-        Arc::new(StaticShop::none()),
+        Arc::new(StaticShop::new(Caller::without_shop(
+            "no shop in this test",
+        ))),
         Arc::new(MemoryStore::default()),
     );
     for t in ro.tools() {
@@ -226,10 +230,13 @@ fn read_only_and_toolsets_filter_the_tools() {
             toolsets: [Toolset::Lists].into_iter().collect(),
             ..Config::default()
         },
-        Arc::new(StaticShop::none()),
+        Arc::new(StaticShop::new(Caller::without_shop(
+            "no shop in this test",
+        ))),
         Arc::new(MemoryStore::default()),
     );
-    let names: Vec<&str> = lists.tools().iter().map(|t| t.name.as_ref()).collect();
+    let tools = lists.tools();
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
     assert!(names.contains(&"ping"));
     assert!(
         names.iter().all(|n| *n == "ping"

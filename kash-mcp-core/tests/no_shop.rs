@@ -1,4 +1,4 @@
-//! Without shop credentials, `ping` still answers and every other tool says what is missing.
+//! Without a shop, `ping` still answers and every other tool gives the front end's reason.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,17 +8,18 @@
 
 use std::sync::Arc;
 
-use kash_mcp_core::{Config, KashMcp, MemoryStore, StaticShop};
+use kash_mcp_core::{Caller, Config, KashMcp, MemoryStore, StaticShop};
 use rmcp::ServiceExt;
 use rmcp::model::{CallToolRequestParams, ClientConfig};
 use serde_json::json;
 
 #[tokio::test]
-async fn ping_works_without_credentials() {
+async fn ping_works_without_a_shop_and_tools_say_why_there_is_none() {
+    let reason = "your session ended: sign in again";
     let (server_io, client_io) = tokio::io::duplex(64 * 1024);
     let server = KashMcp::new(
         Config::default(),
-        Arc::new(StaticShop::none()),
+        Arc::new(StaticShop::new(Caller::without_shop(reason))),
         Arc::new(MemoryStore::default()),
     );
     tokio::spawn(async move {
@@ -43,6 +44,10 @@ async fn ping_works_without_credentials() {
         .unwrap();
     assert_eq!(list.is_error, Some(true));
     let text = list.content[0].as_text().unwrap().text.clone();
-    assert!(text.contains("Setup > Webservices"), "{text}");
+    assert!(text.contains(reason), "{text}");
+    assert!(
+        !text.contains("SHOPID"),
+        "the core names no setting: {text}"
+    );
     client.cancel().await.unwrap();
 }

@@ -48,9 +48,10 @@ pub async fn run(settings: Settings) -> u8 {
     if std::io::stdin().is_terminal() {
         eprintln!("{TERMINAL_NOTE}");
     }
+    let caller = launched.caller(&settings.config);
     let server = KashMcp::new(
         settings.config,
-        Arc::new(StaticShop::new(launched.client)),
+        Arc::new(StaticShop::new(caller)),
         Arc::new(MemoryStore::default()),
     );
     let code = match server.serve(LineTransport::stdio()).await {

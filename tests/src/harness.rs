@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use jiff::tz::TimeZone;
-use kash_mcp_core::{Clock, Config, KashMcp, Lang, MemoryStore, StaticShop, Store};
+use kash_mcp_core::{Caller, Clock, Config, KashMcp, Lang, MemoryStore, Shop, StaticShop, Store};
 use kash_sandbox::{Sandbox, SandboxConfig};
 use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, ProgressNotificationParam};
 use rmcp::service::{NotificationContext, RoleClient, RunningService};
@@ -127,7 +127,8 @@ impl Options {
             ..Config::default()
         };
         (self.configure)(&mut config);
-        let shop = Arc::new(StaticShop::new(client));
+        let shop = Shop::new(client, config.time_zone.clone(), &config.tenant_secret);
+        let shop = Arc::new(StaticShop::new(Caller::of(shop)));
         let server = match self.days {
             Some(days) => KashMcp::with_stores(config, shop, self.records, days),
             None => KashMcp::new(config, shop, self.records),

@@ -24,10 +24,10 @@ use kash_api::orders::{GetOrder, ListOrders, OrderKind};
 use rmcp::model::ProgressNotificationParam;
 
 use super::facts::{DayFacts, OrderFact, fact};
+use crate::call::Call as Ctx;
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::Lang;
 use crate::shop::Shop;
-use crate::tools::Ctx;
 use crate::tr;
 
 /// Most days one `getOrders.php` call covers.
@@ -236,17 +236,17 @@ fn ttl_of(ctx: &Ctx<'_>, date: Date, today: Date) -> Duration {
         .map(|s| i64::from(s.get_days()))
         .unwrap_or(0);
     if age <= RECENT_DAYS {
-        ctx.inner.config.recent_day_ttl
+        ctx.shared.config.recent_day_ttl
     } else {
-        ctx.inner.config.day_ttl
+        ctx.shared.config.day_ttl
     }
 }
 
 /// Forgets the cached day of `date` for this shop (after recording a sale dated in the past).
 pub(crate) async fn invalidate(ctx: &Ctx<'_>, shop: &Shop, date: Date) {
     let k = key(shop, ctx.tz(), date);
-    ctx.inner.days.remove(&k);
-    if let Err(e) = ctx.inner.day_store.delete(&k).await {
+    ctx.shared.days.remove(&k);
+    if let Err(e) = ctx.shared.day_store.delete(&k).await {
         tracing::warn!(error = %e, "cached day not invalidated");
     }
 }
@@ -267,7 +267,7 @@ pub(crate) struct LoadOptions {
 }
 
 fn upstream(lang: Lang) -> impl Fn(KashError) -> ToolError {
-    move |e| ToolError::upstream(lang, &e)
+    move |e| ToolError::from_kash(lang, e)
 }
 
 /// Loads `dates` (sorted, distinct) for `shop`.
@@ -293,15 +293,17 @@ pub(crate) async fn load(
             continue;
         }
         let k = key(shop, &tz, date);
-        if let Some(day) = ctx.inner.days.get(&k) {
+        if let Some(day) = ctx.shared.days.get(&k) {
             cached.insert(date, day);
             continue;
         }
-        match ctx.inner.day_store.get(&k).await {
+        match ctx.shared.day_store.get(&k).await {
             Ok(Some(bytes)) => match postcard::from_bytes::<DayFacts>(&bytes) {
                 Ok(day) if day.date == date.to_string() => {
                     let day = Arc::new(day);
-                    ctx.inner.days.put(k, day.clone(), ttl_of(ctx, date, today));
+                    ctx.shared
+                        .days
+                        .put(k, day.clone(), ttl_of(ctx, date, today));
                     cached.insert(date, day);
                 }
                 Ok(_) | Err(_) => {
@@ -520,13 +522,13 @@ pub(crate) async fn load(
             let ttl = ttl_of(ctx, date, today);
             match postcard::to_allocvec(&*day) {
                 Ok(bytes) => {
-                    if let Err(e) = ctx.inner.day_store.set(&k, bytes, ttl).await {
+                    if let Err(e) = ctx.shared.day_store.set(&k, bytes, ttl).await {
                         tracing::warn!(error = %e, "day not cached in the store");
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "day not encodable"),
             }
-            ctx.inner.days.put(k, day.clone(), ttl);
+            ctx.shared.days.put(k, day.clone(), ttl);
         }
         out.push(day);
     }

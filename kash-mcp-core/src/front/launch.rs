@@ -7,6 +7,9 @@ use kash_api::KashClient;
 use kash_sandbox::{Sandbox, SandboxConfig};
 
 use super::settings::ShopChoice;
+use crate::caller::{Caller, CredentialsHint};
+use crate::config::Config;
+use crate::shop::Shop;
 
 /// The shop a binary serves, and the sandbox to stop at the end (if any).
 #[derive(Debug)]
@@ -15,6 +18,32 @@ pub struct Launched {
     pub client: KashClient,
     /// The embedded demo shop, when serving it.
     pub sandbox: Option<Sandbox>,
+}
+
+impl Launched {
+    /// The one caller of a process serving this shop: the person who started it, with every
+    /// right (the configuration narrows them), told to fix their settings when the POS refuses
+    /// the key.
+    pub fn caller(&self, config: &Config) -> Caller {
+        let mut shop = Shop::new(
+            self.client.clone(),
+            config.time_zone.clone(),
+            &config.tenant_secret,
+        );
+        if self.sandbox.is_some() {
+            shop = shop.demo();
+        }
+        Caller::of(shop).with_credentials_hint(settings_hint())
+    }
+}
+
+/// What to check when the POS refuses the credentials of a shop set up by flags, environment
+/// or `.env`.
+pub fn settings_hint() -> CredentialsHint {
+    CredentialsHint::new(
+        "Check SHOPID and APIKEY (flags, environment or .env file) against the POS back office, Setup > Webservices (the extended licence is required).",
+        "Vérifiez SHOPID et APIKEY (options, environnement ou fichier .env) dans le back-office de la caisse, Paramétrage > Webservices (licence étendue requise).",
+    )
 }
 
 /// Why the shop could not be set up (the binary prints it and exits).

@@ -1,43 +1,56 @@
 //! The tools: their model-facing definitions and their handlers.
 
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
-use rmcp::RoleServer;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, JsonObject, Tool,
-    ToolAnnotations,
+    CallToolResponse, CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations,
 };
-use rmcp::service::RequestContext;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::Inner;
 use crate::config::Toolset;
-use crate::error::{ToolError, ToolResult};
+use crate::error::ToolResult;
 use crate::i18n::{Lang, Text};
-use crate::shop::Shop;
+use crate::store::BoxFuture;
 
-pub(crate) mod catalog;
-pub(crate) mod lists;
-pub(crate) mod orders;
-pub(crate) mod ping;
-pub(crate) mod report;
-pub(crate) mod sales;
-pub(crate) mod summary;
+/// What a handler gets: the call in progress.
+pub(crate) type Ctx<'a> = crate::call::Call<'a>;
 
-/// Which handler a tool name leads to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ToolId {
-    Ping,
-    List(lists::ListId),
-    Orders,
-    OrderDetail,
-    Pending,
-    SaleCreate,
-    Catalog(catalog::CatalogOp),
-    Summary,
-    Report,
+/// A tool's handler.
+pub(crate) type Handler = for<'a> fn(&'a Ctx<'a>) -> BoxFuture<'a, ToolResult<CallToolResponse>>;
+
+/// A [`Handler`] from an async expression of the call: `handler!(|ctx| call(ctx))`.
+macro_rules! handler {
+    (|$c:ident| $body:expr) => {{
+        fn run<'a>(
+            $c: &'a $crate::call::Call<'a>,
+        ) -> $crate::store::BoxFuture<
+            'a,
+            $crate::error::ToolResult<::rmcp::model::CallToolResponse>,
+        > {
+            Box::pin($body)
+        }
+        run as $crate::tools::Handler
+    }};
 }
+pub(crate) use handler;
+
+pub(crate) mod common;
+
+/// The tool families, one line each: a family is a module with `specs()`, and adding one
+/// touches its own folder and this list.
+macro_rules! families {
+    ($($family:ident),* $(,)?) => {
+        $(pub(crate) mod $family;)*
+
+        /// Every tool, in no particular order (the views sort them by name).
+        pub(crate) fn all_specs() -> Vec<Spec> {
+            let mut v = Vec::new();
+            $(v.extend($family::specs());)*
+            v
+        }
+    };
+}
+
+families![ping, lists, orders, sales, edit, summary, report];
 
 /// What kind of effect a tool has, for its annotations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +68,6 @@ pub(crate) enum Effect {
 /// A tool's definition.
 #[derive(Debug, Clone)]
 pub(crate) struct Spec {
-    pub id: ToolId,
     pub name: &'static str,
     /// `None`: always registered (`ping`).
     pub toolset: Option<Toolset>,
@@ -67,6 +79,8 @@ pub(crate) struct Spec {
     /// Maps the old server's argument names and documented synonyms to the published ones,
     /// before validation.
     pub normalize: fn(&mut JsonObject),
+    /// Runs a call whose arguments passed `normalize` and the input schema.
+    pub handler: Handler,
 }
 
 /// No old names or synonyms to map.
@@ -112,49 +126,6 @@ pub(crate) fn canonical_name(name: &str) -> &str {
         .map_or(name, |(_, tool)| tool)
 }
 
-/// Every tool, in no particular order (the server sorts them by name).
-pub(crate) fn all_specs() -> Vec<Spec> {
-    let mut v = vec![ping::spec()];
-    v.extend(lists::specs());
-    v.extend(orders::specs());
-    v.push(sales::spec());
-    v.extend(catalog::specs());
-    v.push(summary::spec());
-    v.push(report::spec());
-    v
-}
-
-/// What a handler gets.
-pub(crate) struct Ctx<'a> {
-    pub inner: &'a Inner,
-    pub rc: &'a RequestContext<RoleServer>,
-    pub params: &'a CallToolRequestParams,
-    pub lang: Lang,
-}
-
-impl Ctx<'_> {
-    pub fn args(&self) -> Option<&JsonObject> {
-        self.params.arguments.as_ref()
-    }
-
-    /// The caller's shop.
-    pub async fn shop(&self) -> ToolResult<Shop> {
-        self.inner
-            .shops
-            .shop(self.rc)
-            .await
-            .map_err(|e| ToolError::NoShop(e.0))
-    }
-
-    pub fn now(&self) -> Timestamp {
-        self.inner.config.clock.now()
-    }
-
-    pub fn tz(&self) -> &TimeZone {
-        &self.inner.config.time_zone
-    }
-}
-
 /// A successful result: a short human summary and the structured content.
 pub(crate) fn done(summary: String, structured: &impl Serialize) -> ToolResult<CallToolResponse> {
     let mut value = serde_json::to_value(structured).unwrap_or(Value::Null);
@@ -162,19 +133,4 @@ pub(crate) fn done(summary: String, structured: &impl Serialize) -> ToolResult<C
     let mut result = CallToolResult::success(vec![ContentBlock::text(summary)]);
     result.structured_content = Some(value);
     Ok(result.into())
-}
-
-/// Runs a tool.
-pub(crate) async fn dispatch(id: ToolId, ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
-    match id {
-        ToolId::Ping => ping::call(ctx).await,
-        ToolId::List(list) => lists::call(list, ctx).await,
-        ToolId::Orders => orders::list_orders(ctx).await,
-        ToolId::OrderDetail => orders::order_detail(ctx).await,
-        ToolId::Pending => orders::pending(ctx).await,
-        ToolId::SaleCreate => sales::call(ctx).await,
-        ToolId::Catalog(op) => catalog::call(op, ctx).await,
-        ToolId::Summary => summary::call(ctx).await,
-        ToolId::Report => report::call(ctx).await,
-    }
 }

@@ -6,14 +6,13 @@ use rmcp::model::CallToolResponse;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{Ctx, Effect, Spec, ToolId, done};
+use super::{Ctx, Effect, Spec, done};
 use crate::error::ToolResult;
-use crate::schema;
-use crate::{t, tr};
+use crate::{schema, t, tr};
 
-pub(crate) fn spec() -> Spec {
-    Spec {
-        id: ToolId::Ping,
+pub(crate) fn specs() -> Vec<Spec> {
+    vec![Spec {
+        handler: super::handler!(|ctx| call(ctx)),
         name: "ping",
         toolset: None,
         effect: Effect::Read,
@@ -25,7 +24,7 @@ pub(crate) fn spec() -> Spec {
         input: |_| schema::no_input(),
         output: schema::output::<PingOutput>,
         normalize: super::as_is,
-    }
+    }]
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -61,13 +60,13 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         language: lang.code().into(),
         protocol_version: ctx.rc.protocol_version().map(|v| v.to_string()),
         shop_configured: false,
-        demo: ctx.inner.config.demo,
+        demo: ctx.shared.config.demo || ctx.caller.shop.as_ref().is_ok_and(|s| s.demo),
         shop_id: None,
         pos_reachable: None,
         pos_latency_ms: None,
         pos_error: None,
     };
-    let text = match ctx.shop().await {
+    let text = match ctx.shop() {
         Err(e) => tr!(
             lang,
             "pong — the server works, but no shop is configured ({}).",
@@ -102,7 +101,11 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
                     }
                 }
                 Err(e) => {
-                    let message = crate::error::upstream_message(lang, &e);
+                    let message = ctx.caller.hinted(
+                        lang,
+                        crate::error::upstream_message(lang, &e),
+                        crate::error::is_refusal(&e),
+                    );
                     out.pos_reachable = Some(false);
                     out.pos_error = Some(message.clone());
                     tr!(

@@ -17,11 +17,11 @@ use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Resolved, SaleOutput};
+use super::{Resolved, SaleOutput, output};
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::Lang;
 use crate::shop::Shop;
-use crate::store::{StoreError, StoreExt};
+use crate::store::StoreExt;
 use crate::tools::{Ctx, done};
 use crate::tr;
 
@@ -51,7 +51,7 @@ pub(super) enum Record {
 }
 
 impl Record {
-    fn digest(&self) -> &str {
+    pub(super) fn digest(&self) -> &str {
         match self {
             Self::Sending { digest, .. }
             | Self::Recorded { digest, .. }
@@ -70,7 +70,7 @@ pub(super) enum Handle {
 }
 
 impl Handle {
-    fn text(&self, lang: Lang) -> String {
+    pub(super) fn text(&self, lang: Lang) -> String {
         match self {
             Self::Preview(id) => tr!(
                 lang,
@@ -86,10 +86,6 @@ impl Handle {
             ),
         }
     }
-}
-
-fn store_err(e: StoreError) -> ToolError {
-    ToolError::Upstream(e.to_string())
 }
 
 /// The mark a sale carries in its private comment: from the record key, never the key itself.
@@ -123,11 +119,11 @@ pub(super) async fn seen(
 ) -> ToolResult<Option<CallToolResponse>> {
     let lang = ctx.lang;
     let Some(previous) = ctx
-        .inner
+        .shared
         .store
         .get_json::<Record>(key)
         .await
-        .map_err(store_err)?
+        .map_err(|e| ToolError::store(ctx.lang, e))?
     else {
         return Ok(None);
     };
@@ -138,7 +134,7 @@ pub(super) async fn seen(
             "Cette clé d'idempotence a déjà servi pour une autre vente ; utilisez une nouvelle clé pour une nouvelle vente."
         )));
     }
-    let settle = i64::try_from(ctx.inner.config.sale_settle.as_secs()).unwrap_or(i64::MAX);
+    let settle = i64::try_from(ctx.shared.config.sale_settle.as_secs()).unwrap_or(i64::MAX);
     Ok(Some(match previous {
         Record::Recorded { mut output, .. } => {
             output.replay = true;
@@ -182,7 +178,7 @@ pub(super) async fn send_new(
     handle: &Handle,
 ) -> ToolResult<CallToolResponse> {
     let claimed = ctx
-        .inner
+        .shared
         .store
         .set_json_if_absent(
             key,
@@ -191,16 +187,17 @@ pub(super) async fn send_new(
                 sent_at: now_s(ctx),
                 attempt: 0,
             },
-            ctx.inner.config.idempotency_ttl,
+            ctx.shared.config.idempotency_ttl,
         )
         .await
         .map_err(|e| {
-            ToolError::Upstream(tr!(
+            let message = tr!(
                 ctx.lang,
                 "The sale was NOT recorded: its record could not be written first ({}). Try again when the store is back.",
                 "La vente n'a PAS été enregistrée : son enregistrement n'a pas pu être écrit d'abord ({}). Réessayez quand le stockage est revenu.",
                 e
-            ))
+            );
+            ToolError::Store { message, source: e }
         })?;
     if !claimed {
         // Another call took the key between our look and our claim.
@@ -223,15 +220,15 @@ async fn send(
     attempt: u32,
 ) -> ToolResult<CallToolResponse> {
     let lang = ctx.lang;
-    let store = &ctx.inner.store;
-    let ttl = ctx.inner.config.idempotency_ttl;
+    let store = &ctx.shared.store;
+    let ttl = ctx.shared.config.idempotency_ttl;
     let sale = resolved.new_sale(Some(&mark(key)));
     let sent_at = now_s(ctx);
     let result = shop.client.create_sale(&sale).await;
     super::after_sale(ctx, shop, resolved).await;
     match result {
         Ok(receipt) => {
-            let out = super::recorded(
+            let out = output::recorded(
                 lang,
                 resolved,
                 receipt.order_id.map(|i| i.0),
@@ -277,12 +274,15 @@ async fn send(
             if let Err(e) = store.delete(key).await {
                 tracing::error!(error = %e, "the record of a refused sale could not be removed");
             }
-            Err(ToolError::Upstream(tr!(
-                lang,
-                "The sale was NOT recorded: {}",
-                "La vente n'a PAS été enregistrée : {}",
-                crate::error::upstream_message(lang, &e)
-            )))
+            Err(ToolError::upstream_with(
+                tr!(
+                    lang,
+                    "The sale was NOT recorded: {}",
+                    "La vente n'a PAS été enregistrée : {}",
+                    crate::error::upstream_message(lang, &e)
+                ),
+                e,
+            ))
         }
     }
 }
@@ -328,8 +328,8 @@ async fn reconcile(
     attempt: u32,
 ) -> ToolResult<CallToolResponse> {
     let lang = ctx.lang;
-    let store = &ctx.inner.store;
-    let ttl = ctx.inner.config.idempotency_ttl;
+    let store = &ctx.shared.store;
+    let ttl = ctx.shared.config.idempotency_ttl;
     let wanted = mark(key);
     let (kind, from, to) = search_range(ctx, resolved, sent_at);
     let orders: Vec<Order> = match shop.client.send(&ListOrders::new(kind, from, to)).await {
@@ -354,7 +354,7 @@ async fn reconcile(
             .as_deref()
             .is_some_and(|c| c.contains(&wanted))
     }) {
-        let mut out = super::recorded(
+        let mut out = output::recorded(
             lang,
             resolved,
             Some(order.id.0),
@@ -379,7 +379,7 @@ async fn reconcile(
         }
         return done(out.message.clone(), &out);
     }
-    let settle = i64::try_from(ctx.inner.config.sale_settle.as_secs()).unwrap_or(i64::MAX);
+    let settle = i64::try_from(ctx.shared.config.sale_settle.as_secs()).unwrap_or(i64::MAX);
     let waited = now_s(ctx) - sent_at;
     if waited < settle {
         let mut out = resolved.output(
@@ -400,7 +400,7 @@ async fn reconcile(
     let won = store
         .set_if_absent(&format!("{key}:attempt:{next}"), Vec::new(), ttl)
         .await
-        .map_err(store_err)?;
+        .map_err(|e| ToolError::store(ctx.lang, e))?;
     if !won {
         let mut out = resolved.output(
             "uncertain",
@@ -425,7 +425,7 @@ async fn reconcile(
             ttl,
         )
         .await
-        .map_err(store_err)?;
+        .map_err(|e| ToolError::store(ctx.lang, e))?;
     tracing::info!(
         attempt = next,
         "doubtful sale not found in the POS: recording it now"

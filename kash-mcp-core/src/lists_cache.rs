@@ -1,4 +1,4 @@
-//! Per-shop cache of the catalogue lists, for search and validation. Entries live a short,
+//! Per-shop cache of the POS lists (products, departments, customers…), for search and validation. Entries live a short,
 //! configurable time and our own writes invalidate them.
 
 use std::any::Any;
@@ -17,12 +17,12 @@ type Entry = (Instant, Arc<dyn Any + Send + Sync>);
 
 /// The cache.
 #[derive(Debug)]
-pub struct CatalogCache {
+pub struct ListCache {
     ttl: Duration,
     entries: Mutex<HashMap<Key, Entry>>,
 }
 
-impl CatalogCache {
+impl ListCache {
     /// A cache keeping lists for `ttl` (zero disables caching).
     pub fn new(ttl: Duration) -> Self {
         Self {

@@ -1,0 +1,241 @@
+//! `data_list_orders`: the orders of a period, paged, with the count and revenue of the whole period.
+
+use kash_api::Decimal;
+use kash_api::ids::CustomerId;
+use kash_api::orders::{DeliveryMethod, Order, OrderKind};
+use rmcp::model::CallToolResponse;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use serde_with::serde_as;
+
+use crate::error::{ToolError, ToolResult};
+use crate::i18n::{self};
+use crate::search::{self, Field};
+use crate::tools::common::delivery::MethodArg;
+use crate::tools::common::paging::{
+    DEFAULT_LIMIT, FieldsArg, cut_notice, fitting, page_bounds, page_budget, project,
+};
+use crate::tools::common::period::{RangeOut, resolve_period};
+use crate::tools::{Ctx, done};
+use crate::tr;
+use crate::views::{Amount, OrderView, order_line};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum KindArg {
+    Validated,
+    Quotes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum PaidArg {
+    Paid,
+    Unpaid,
+}
+
+#[serde_as]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(super) struct OrdersArgs {
+    #[serde(default)]
+    kind: Option<KindArg>,
+    #[serde_as(as = "kash_api::de::Lenient")]
+    #[serde(default, rename = "validatedOrders")]
+    validated_orders: Option<bool>,
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default, alias = "from_date_ISO8601")]
+    from: Option<String>,
+    #[serde(default, alias = "to_date_ISO8601")]
+    to: Option<String>,
+    #[serde(default, alias = "filterDeliveryMethod")]
+    delivery_method: Option<MethodArg>,
+    #[serde_as(as = "kash_api::de::Lenient")]
+    #[serde(default, alias = "idClient", alias = "clientId")]
+    customer_id: Option<CustomerId>,
+    #[serde(default)]
+    customer: Option<String>,
+    #[serde(default)]
+    payment_state: Option<PaidArg>,
+    #[serde_as(as = "kash_api::de::Lenient")]
+    #[serde(default)]
+    with_lines: Option<bool>,
+    #[serde_as(as = "kash_api::de::Lenient")]
+    #[serde(default)]
+    limit: Option<u64>,
+    #[serde_as(as = "kash_api::de::Lenient")]
+    #[serde(default)]
+    offset: Option<u64>,
+    #[serde(default)]
+    fields: Option<FieldsArg>,
+}
+
+/// The longest period listed at once (summaries cover more).
+pub(super) const MAX_LIST_DAYS: usize = 400;
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct OrdersOutput {
+    /// `validated` or `quotes`.
+    kind: String,
+    range: RangeOut,
+    /// Orders in the whole range (after filters).
+    count: usize,
+    /// Their total, VAT included (refunds negative).
+    revenue: Amount,
+    items: Vec<Map<String, Value>>,
+    total: usize,
+    offset: usize,
+    limit: usize,
+    next_offset: Option<usize>,
+    /// Why the page stopped before `limit`, and where to continue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice: Option<String>,
+}
+
+pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
+    let lang = ctx.lang;
+    let args: OrdersArgs = crate::args::parse(lang, ctx.args())?;
+    let kind = match (args.kind, args.validated_orders) {
+        (Some(KindArg::Quotes), _) | (None, Some(false)) => OrderKind::Quotes,
+        _ => OrderKind::Validated,
+    };
+    let period = resolve_period(
+        ctx,
+        args.period.as_deref(),
+        args.from.as_deref(),
+        args.to.as_deref(),
+    )?;
+    if period.days().len() > MAX_LIST_DAYS {
+        return Err(ToolError::Invalid(tr!(
+            lang,
+            "That period has {} days; list at most {} at once, or use sales_summary for totals over long periods.",
+            "Cette période compte {} jours ; listez-en au plus {} à la fois, ou utilisez sales_summary pour des totaux sur de longues périodes.",
+            period.days().len(),
+            MAX_LIST_DAYS
+        )));
+    }
+    let (limit, offset) = page_bounds(lang, args.limit, args.offset, DEFAULT_LIMIT)?;
+    let shop = ctx.shop()?;
+    let method = args.delivery_method.map(|m| m.0);
+    // Later pages of the same query come from the short-lived page cache.
+    let key = format!(
+        "{}|{kind:?}|{}|{}|{}",
+        shop.tenant,
+        period.from.timestamp(),
+        period.to.timestamp(),
+        method.map_or(-1, DeliveryMethod::code)
+    );
+    let orders = match ctx.shared.pages.get(&key) {
+        Some(cached) => cached,
+        None => {
+            let fetched = std::sync::Arc::new(
+                crate::fetch::orders_in(&shop, kind, &period, method)
+                    .await
+                    .map_err(|e| ToolError::from_kash(lang, e))?,
+            );
+            ctx.shared.pages.put(key, fetched.clone());
+            fetched
+        }
+    };
+    let name_query = args
+        .customer
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let matched: Vec<&Order> = orders
+        .iter()
+        .filter(|o| args.customer_id.is_none_or(|c| o.customer_id == Some(c)))
+        .filter(|o| {
+            name_query.is_none_or(|q| {
+                o.customer_name()
+                    .is_some_and(|n| search::score(q, &[Field::Text(&n)]) >= 50)
+            })
+        })
+        .filter(|o| match args.payment_state {
+            None => true,
+            Some(PaidArg::Paid) => o.is_paid(),
+            Some(PaidArg::Unpaid) => !o.is_paid(),
+        })
+        .collect();
+    let revenue: Decimal = matched.iter().filter_map(|o| o.total).sum();
+    let total = matched.len();
+    let with_lines = args.with_lines.unwrap_or(false);
+    let views: Vec<OrderView> = matched
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|o| OrderView::new(o, ctx.tz(), with_lines))
+        .collect();
+    let refs: Vec<&OrderView> = views.iter().collect();
+    let fields = args.fields.as_ref().map(FieldsArg::names);
+    let mut items = project(lang, &refs, fields.as_deref())?;
+    let mut lines: Vec<String> = views.iter().map(|v| order_line(lang, v)).collect();
+    let fit = fitting(&items, &lines, page_budget(args.limit));
+    items.truncate(fit);
+    lines.truncate(fit);
+    let next = (offset + fit < total).then_some(offset + fit);
+    let notice = (fit < views.len()).then(|| cut_notice(lang, fit, limit, offset + fit));
+    let what = match kind {
+        OrderKind::Validated => lang.pick("validated orders", "commandes validées"),
+        OrderKind::Quotes => lang.pick("quotes", "devis"),
+    };
+    let mut summary = tr!(
+        lang,
+        "{}, {} ({}): {}, total {} incl. VAT",
+        "{}, {} ({}) : {}, total {} TTC",
+        capitalize(what),
+        period.label(lang),
+        ctx.tz().iana_name().unwrap_or("UTC"),
+        i18n::counted(lang, total, i18n::nouns::ORDER),
+        i18n::money(lang, revenue)
+    );
+    if fit > 0 {
+        summary.push_str(&format!(" ({}–{}):", offset + 1, offset + fit));
+    }
+    for line in &lines {
+        summary.push('\n');
+        summary.push_str(line);
+    }
+    if let Some(n) = &notice {
+        summary.push('\n');
+        summary.push_str(n);
+    } else if let Some(n) = next {
+        summary.push('\n');
+        summary.push_str(&tr!(
+            lang,
+            "More: call again with offset={}.",
+            "Suite : rappelez avec offset={}.",
+            n
+        ));
+    }
+    done(
+        summary,
+        &OrdersOutput {
+            kind: match kind {
+                OrderKind::Validated => "validated",
+                OrderKind::Quotes => "quotes",
+            }
+            .into(),
+            range: RangeOut::new(&period, lang),
+            count: total,
+            revenue: Amount(revenue),
+            items,
+            total,
+            offset,
+            limit,
+            next_offset: next,
+            notice,
+        },
+    )
+}
+
+pub(super) fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
