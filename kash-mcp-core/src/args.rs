@@ -34,6 +34,59 @@ pub fn parse<T: DeserializeOwned>(lang: Lang, args: Option<&JsonObject>) -> Resu
     })
 }
 
+/// The argument names a struct's `Deserialize` reads (its fields as serde names them, with
+/// their aliases): checked against the tool's published schema by a test.
+pub fn names<T: DeserializeOwned>() -> Vec<&'static str> {
+    let mut found = Vec::new();
+    let _ = T::deserialize(FieldNames(&mut found));
+    found
+}
+
+/// A deserializer that only learns the fields a struct asks for.
+struct FieldNames<'a>(&'a mut Vec<&'static str>);
+
+/// The end of [`FieldNames`]: there is never a value.
+#[derive(Debug)]
+struct NoValue;
+
+impl std::fmt::Display for NoValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("field names only")
+    }
+}
+
+impl std::error::Error for NoValue {}
+
+impl serde::de::Error for NoValue {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Self
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+    type Error = NoValue;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, NoValue> {
+        Err(NoValue)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, NoValue> {
+        self.0.extend_from_slice(fields);
+        Err(NoValue)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -45,6 +98,21 @@ mod tests {
     struct A {
         #[allow(dead_code)]
         limit: Option<u32>,
+    }
+
+    #[derive(Deserialize, Debug)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct B {
+        page_size: u32,
+        #[serde(default)]
+        customer_id: Option<u64>,
+    }
+
+    #[test]
+    fn a_structs_argument_names_are_learnt_from_serde() {
+        assert_eq!(names::<A>(), ["limit"]);
+        assert_eq!(names::<B>(), ["pageSize", "customerId"]);
     }
 
     #[test]

@@ -73,7 +73,7 @@ mod tools;
 mod validate;
 pub mod views;
 
-pub use caller::{Caller, Rights};
+pub use caller::{Caller, CredentialsHint, Rights};
 pub use config::{Clock, Config, Toolset, parse_toolsets};
 pub use i18n::Lang;
 pub use lists_cache::ListCache;

@@ -3,14 +3,15 @@
 
 use jiff::tz::TimeZone;
 use kash_api::Decimal;
-use kash_api::orders::{Order, PaymentState};
+use kash_api::orders::{DeliveryMethod, Order, PaymentState};
 use kash_api::time::PosTime;
 use schemars::JsonSchema;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::i18n::{self, Lang};
 
-/// An amount of money (euros, VAT included), written as a JSON number.
+/// An amount of money (euros, VAT included), written as a JSON number: money has this one
+/// format in every tool's structured output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Amount(pub Decimal);
 
@@ -43,9 +44,82 @@ impl From<Decimal> for Amount {
     }
 }
 
-/// A figure (a count, a quantity, a change): an integer when whole, else a decimal number.
+/// A figure (a count, a quantity, a rate): an integer when whole, else a decimal number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Num(pub Decimal);
+
+/// A number as written by [`Amount`] or [`Num`] (an integer, a float, or text when out of
+/// range), read back exactly: a float by its shortest decimal form.
+fn decimal_from<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Int(i64),
+        Float(f64),
+        Text(String),
+    }
+    let text = match Written::deserialize(d)? {
+        Written::Int(i) => return Ok(Decimal::from(i)),
+        Written::Float(f) => f.to_string(),
+        Written::Text(t) => t,
+    };
+    text.parse().map_err(serde::de::Error::custom)
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        decimal_from(d).map(Self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        decimal_from(d).map(Self)
+    }
+}
+
+/// Where an order stands with payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Payment {
+    /// A quote (`payment` -2).
+    Quote,
+    /// Validated, not paid (`payment` -1).
+    Unpaid,
+    /// Paid.
+    Paid,
+}
+
+/// A delivery method by name: `takeaway`, `delivery`, `eat_in`, `drive_through`,
+/// `counter_sale`, `relay_point`, `shipping`, or `unknown` for a code this server does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Method(pub DeliveryMethod);
+
+impl Serialize for Method {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Method {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Ok(Self(
+            DeliveryMethod::parse(&name).unwrap_or(DeliveryMethod::Unknown(-1)),
+        ))
+    }
+}
+
+impl JsonSchema for Method {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DeliveryMethod".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut names: Vec<&str> = DeliveryMethod::ALL.iter().map(|m| m.name()).collect();
+        names.push("unknown");
+        schemars::json_schema!({"type": "string", "enum": names})
+    }
+}
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -173,7 +247,7 @@ pub struct OrderView {
     pub discount: Option<Amount>,
     /// `quote`, `unpaid` (validated, not paid) or `paid`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_state: Option<String>,
+    pub payment_state: Option<Payment>,
     /// The payment mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_mode_id: Option<u64>,
@@ -182,7 +256,7 @@ pub struct OrderView {
     /// `takeaway`, `delivery`, `eat_in`, `drive_through`, `counter_sale`, `relay_point`,
     /// `shipping`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_method: Option<String>,
+    pub delivery_method: Option<Method>,
     /// The customer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRef>,
@@ -247,9 +321,9 @@ impl OrderView {
     /// The view of `order`; `with_lines` keeps its lines.
     pub fn new(order: &Order, tz: &TimeZone, with_lines: bool) -> Self {
         let (payment_state, payment_mode_id) = match order.payment_state {
-            Some(PaymentState::Quote) => (Some("quote"), None),
-            Some(PaymentState::Unpaid) => (Some("unpaid"), None),
-            Some(PaymentState::Paid(id)) => (Some("paid"), Some(id.0)),
+            Some(PaymentState::Quote) => (Some(Payment::Quote), None),
+            Some(PaymentState::Unpaid) => (Some(Payment::Unpaid), None),
+            Some(PaymentState::Paid(id)) => (Some(Payment::Paid), Some(id.0)),
             None => (None, None),
         };
         let customer = match (order.customer_id, order.customer_name()) {
@@ -267,10 +341,10 @@ impl OrderView {
             total: order.total.map(Amount),
             vat_total: order.vat_total.map(Amount),
             discount: order.discount.filter(|d| !d.is_zero()).map(Amount),
-            payment_state: payment_state.map(str::to_owned),
+            payment_state,
             payment_mode_id,
             paid: order.is_paid(),
-            delivery_method: order.delivery_method.map(|m| m.name().to_owned()),
+            delivery_method: order.delivery_method.map(Method),
             customer,
             table: non_empty(&order.table_name),
             table_id: order.table_id.map(|t| t.0),
@@ -370,7 +444,7 @@ pub fn order_line(lang: Lang, o: &OrderView) -> String {
             .unwrap_or_else(|| "?".into())
     )];
     if let Some(m) = &o.delivery_method {
-        let mut s = delivery_method_label(lang, m).to_owned();
+        let mut s = delivery_method_label(lang, m.0.name()).to_owned();
         if let Some(t) = &o.table {
             s.push_str(&format!(", table {t}"));
         }
@@ -428,9 +502,9 @@ pub fn customer_label(c: &CustomerRef) -> String {
 
 /// `paid`, `validated, unpaid`, `quote`.
 pub fn payment_label(lang: Lang, o: &OrderView) -> String {
-    match o.payment_state.as_deref() {
-        Some("quote") => lang.pick("quote", "devis").to_owned(),
-        Some("unpaid") if !o.paid => lang
+    match o.payment_state {
+        Some(Payment::Quote) => lang.pick("quote", "devis").to_owned(),
+        Some(Payment::Unpaid) if !o.paid => lang
             .pick("validated, unpaid", "validée, non payée")
             .to_owned(),
         _ if o.paid => lang.pick("paid", "payée").to_owned(),

@@ -1,56 +1,35 @@
-//! In-process harness: the sandbox over real HTTP, the MCP server in this process, and rmcp's
-//! client talking to it over a pipe.
+//! The harness of the tool tests: a sandbox over real HTTP, a server on it (over this run's
+//! transport, see [`crate::session`]), and rmcp's client.
 
 use std::collections::BTreeMap;
+use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 
 use jiff::tz::TimeZone;
-use kash_mcp_core::{Caller, Clock, Config, KashMcp, Lang, MemoryStore, Shop, StaticShop, Store};
-use kash_sandbox::{Sandbox, SandboxConfig};
-use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, ProgressNotificationParam};
-use rmcp::service::{NotificationContext, RoleClient, RunningService};
-use rmcp::{ClientHandler, ServiceExt};
+use kash_mcp_core::{Lang, Store};
+use kash_sandbox::Sandbox;
+use rmcp::model::{CallToolResult, ProgressNotificationParam};
 use serde_json::Value;
 
+use crate::client::TestClient;
+use crate::session::{Era, InProcess, Session, connect, in_process, sandbox};
+pub use crate::session::{NOW, text_of};
 use crate::truth::{Fig, Group, Query, summarize};
-
-/// Tuesday 24 November 2026, 17:30 in Paris.
-pub const NOW: &str = "2026-11-24T16:30:00Z";
-
-/// Records progress notifications.
-#[derive(Clone, Default)]
-pub struct Client {
-    pub progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
-}
-
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").finish_non_exhaustive()
-    }
-}
-
-impl ClientHandler for Client {
-    fn get_info(&self) -> ClientConfig {
-        ClientConfig::default()
-    }
-
-    async fn on_progress(
-        &self,
-        params: ProgressNotificationParam,
-        _context: NotificationContext<RoleClient>,
-    ) {
-        self.progress.lock().unwrap().push(params);
-    }
-}
 
 /// A sandbox, a server on it, and a client.
 pub struct Harness {
     pub sandbox: Sandbox,
-    pub client: RunningService<RoleClient, Client>,
+    pub session: Session,
+    /// Progress notifications the client received.
     pub progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
     pub tz: TimeZone,
-    /// The server's tools, to check every result against its output schema.
-    pub tools: Vec<rmcp::model::Tool>,
+}
+
+impl Deref for Harness {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.session
+    }
 }
 
 impl std::fmt::Debug for Harness {
@@ -63,10 +42,16 @@ impl std::fmt::Debug for Harness {
 
 /// A sandbox at [`NOW`] and a server in `lang` on it.
 pub async fn harness_in(lang: Lang) -> Harness {
-    harness_with(lang, Arc::new(MemoryStore::default()), None).await
+    Options {
+        lang,
+        ..Options::default()
+    }
+    .start()
+    .await
 }
 
-/// The same with these stores for the records of sales and (if given) the days of orders.
+/// The same, in process, with these stores for the records of sales and (if given) the days
+/// of orders.
 pub async fn harness_with(
     lang: Lang,
     records: Arc<dyn Store>,
@@ -74,8 +59,11 @@ pub async fn harness_with(
 ) -> Harness {
     Options {
         lang,
-        records,
-        days,
+        in_process: Some(InProcess {
+            records,
+            days,
+            ..InProcess::default()
+        }),
         ..Options::default()
     }
     .start()
@@ -83,69 +71,30 @@ pub async fn harness_with(
 }
 
 /// How to start a harness.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Options {
     pub lang: Lang,
-    pub records: Arc<dyn Store>,
-    pub days: Option<Arc<dyn Store>>,
-    /// The client's timeout for one POS call.
-    pub timeout: std::time::Duration,
-    /// Changes to the server's configuration.
-    pub configure: fn(&mut Config),
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            lang: Lang::En,
-            records: Arc::new(MemoryStore::default()),
-            days: None,
-            timeout: kash_api::DEFAULT_TIMEOUT,
-            configure: |_| {},
-        }
-    }
+    /// `kash-stdio`'s flags (any transport).
+    pub flags: Vec<&'static str>,
+    /// What only a server in this process can be given (forces the in-process transport).
+    pub in_process: Option<InProcess>,
 }
 
 impl Options {
     /// Starts the sandbox, the server and the client.
     pub async fn start(self) -> Harness {
-        let sandbox = Sandbox::start(SandboxConfig {
-            now: Some(NOW.parse().unwrap()),
-            ..SandboxConfig::default()
-        })
-        .await
-        .unwrap();
-        let c = sandbox.credentials();
-        let client = kash_api::KashClient::builder(c.shop_id.clone(), c.api_key.clone())
-            .base_url(sandbox.base_url())
-            .timeout(self.timeout)
-            .build()
-            .unwrap();
-        let mut config = Config {
-            lang: self.lang,
-            clock: Clock::starting_at(NOW.parse().unwrap()),
-            ..Config::default()
+        let sandbox = sandbox().await;
+        let client = TestClient::plain();
+        let progress = client.progress.clone();
+        let mut flags = self.flags.clone();
+        flags.extend(["--lang", self.lang.code()]);
+        let session = match self.in_process {
+            Some(extra) => in_process(&sandbox, Era::Legacy, &flags, client, extra).await,
+            None => connect(&sandbox, Era::Legacy, &flags, client).await,
         };
-        (self.configure)(&mut config);
-        let shop = Shop::new(client, config.time_zone.clone(), &config.tenant_secret);
-        let shop = Arc::new(StaticShop::new(Caller::of(shop)));
-        let server = match self.days {
-            Some(days) => KashMcp::with_stores(config, shop, self.records, days),
-            None => KashMcp::new(config, shop, self.records),
-        };
-        let (server_io, client_io) = tokio::io::duplex(1 << 20);
-        tokio::spawn(async move {
-            let running = server.serve(server_io).await.unwrap();
-            let _ = running.waiting().await;
-        });
-        let handler = Client::default();
-        let progress = handler.progress.clone();
-        let client = handler.serve(client_io).await.unwrap();
-        let tools = client.list_all_tools().await.unwrap();
         Harness {
-            tools,
             sandbox,
-            client,
+            session,
             progress,
             tz: TimeZone::get("Europe/Paris").unwrap(),
         }
@@ -157,23 +106,14 @@ pub async fn harness() -> Harness {
     harness_in(Lang::En).await
 }
 
-/// The text blocks of a result, joined.
-pub fn text_of(r: &CallToolResult) -> String {
-    r.content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 impl Harness {
+    /// Calls a tool the server lists.
     pub async fn call(&self, name: &str, args: Value) -> CallToolResult {
-        let params = CallToolRequestParams::new(name.to_owned())
-            .with_arguments(args.as_object().unwrap().clone());
-        let result = self.client.call_tool(params).await.unwrap();
-        let tool = self.tools.iter().find(|t| t.name == name).unwrap();
-        crate::schema::check_output(tool, &result);
-        result
+        assert!(
+            self.tools.iter().any(|t| t.name == name),
+            "{name} is not listed"
+        );
+        self.session.call(name, args).await
     }
 
     /// A summary that must succeed: its text and structured content.

@@ -1,5 +1,7 @@
-//! End-to-end test support: the ground truth the analytics are checked against, and an
-//! in-process harness (sandbox, server, rmcp client).
+//! End-to-end test support: one MCP client ([`client`]), sessions over any transport
+//! ([`session`]: in process, or `kash-stdio` as a child), the harness of the tool tests
+//! ([`harness`]), the output-schema check ([`schema`]) and the ground truth the analytics are
+//! checked against ([`truth`]).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,8 +11,10 @@
     clippy::cast_precision_loss
 )]
 
+pub mod client;
 pub mod harness;
 pub mod schema;
+pub mod session;
 pub mod truth;
 
 /// The rows of a `sales_summary` answer's `groups` as objects (the answer sends them as

@@ -785,7 +785,10 @@ async fn cached_days_never_push_a_sale_record_out() {
     let (_, again) = h.summary(json!({"period": "last_year"})).await;
     assert_eq!(again["source"]["cachedDays"], 365, "the days are cached");
     let replay = h.call("sale_create", sale).await;
-    let out = replay.structured_content.clone().unwrap();
+    let out = replay
+        .structured_content
+        .clone()
+        .unwrap_or_else(|| panic!("{}", text_of(&replay)));
     assert_eq!(out["replay"], true, "{}", text_of(&replay));
     assert_eq!(
         out["orderId"],

@@ -217,7 +217,7 @@ fn coerced(schema: &Value, value: &Value) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_call_that_breaks_a_schema_reaches_the_pos() {
     let h: Harness = Options {
-        timeout: Duration::from_secs(5),
+        flags: vec!["--timeout", "5"],
         ..Options::default()
     }
     .start()

@@ -7,9 +7,14 @@
     clippy::indexing_slicing
 )]
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use kash_e2e::harness::{Harness, Options, text_of};
+use kash_e2e::session::InProcess;
+use kash_mcp_core::store::BoxFuture;
+use kash_mcp_core::{MemoryStore, Store, StoreError};
 use kash_sandbox::{FaultConfig, FaultMode};
 use serde_json::{Value, json};
 
@@ -17,8 +22,11 @@ use serde_json::{Value, json};
 /// unanswered sale after 2 s.
 async fn harness() -> Harness {
     Options {
-        timeout: Duration::from_secs(1),
-        configure: |c| c.sale_settle = Duration::from_secs(2),
+        flags: vec!["--timeout", "1"],
+        in_process: Some(InProcess {
+            configure: |c| c.sale_settle = Duration::from_secs(2),
+            ..InProcess::default()
+        }),
         ..Options::default()
     }
     .start()
@@ -202,4 +210,68 @@ async fn two_retries_at_once_record_a_missing_sale_once() {
             );
         }
     }
+}
+
+/// A store whose plain writes fail while `broken` (claims still work): the record of a sale
+/// cannot be written after the POS recorded it.
+#[derive(Debug, Default)]
+struct BrokenWrites {
+    inner: MemoryStore,
+    broken: AtomicBool,
+}
+
+impl Store for BrokenWrites {
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
+        self.inner.get(key)
+    }
+
+    fn set<'a>(
+        &'a self,
+        key: &'a str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        if self.broken.load(Ordering::SeqCst) {
+            return Box::pin(async { Err(StoreError("the store is unreachable".into())) });
+        }
+        self.inner.set(key, value, ttl)
+    }
+
+    fn set_if_absent<'a>(
+        &'a self,
+        key: &'a str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        self.inner.set_if_absent(key, value, ttl)
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
+        self.inner.delete(key)
+    }
+}
+
+#[tokio::test]
+async fn a_recorded_sale_whose_record_cannot_be_written_is_still_recorded_once() {
+    let store = Arc::new(BrokenWrites::default());
+    let h = Options {
+        in_process: Some(InProcess {
+            records: store.clone(),
+            ..InProcess::default()
+        }),
+        ..Options::default()
+    }
+    .start()
+    .await;
+    let before = orders(&h);
+    store.broken.store(true, Ordering::SeqCst);
+    let (failed, text, out) = sale(&h, coffee("unwritten-record")).await;
+    assert!(!failed, "{text}");
+    assert_eq!(out["status"], "recorded", "{text}");
+    // At once, with the same key: found among the POS's orders, not "being sent".
+    let (failed, text, out) = sale(&h, coffee("unwritten-record")).await;
+    assert!(!failed, "{text}");
+    assert_eq!(out["status"], "recorded", "{text}");
+    assert!(text.contains("WAS recorded, once"), "{text}");
+    assert_eq!(orders(&h), before + 1);
 }

@@ -224,7 +224,7 @@ async fn errors_say_what_happened() {
 #[tokio::test]
 async fn read_only_hides_the_prompts_that_write() {
     let h = Options {
-        configure: |c| c.read_only = true,
+        flags: vec!["--read-only"],
         ..Options::default()
     }
     .start()

@@ -15,8 +15,8 @@ use rmcp::model::{
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
-pub(crate) use views::View;
 
+pub(crate) use self::views::View;
 use crate::analytics::loader::DayCache;
 use crate::caller::{Caller, Rights};
 use crate::config::Config;

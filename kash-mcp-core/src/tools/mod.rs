@@ -79,8 +79,17 @@ pub(crate) struct Spec {
     /// Maps the old server's argument names and documented synonyms to the published ones,
     /// before validation.
     pub normalize: fn(&mut JsonObject),
+    /// The argument names the handler reads: exactly the input schema's properties (a test
+    /// holds them to it).
+    #[cfg_attr(not(test), expect(dead_code, reason = "read by the schema test"))]
+    pub args: fn() -> Vec<&'static str>,
     /// Runs a call whose arguments passed `normalize` and the input schema.
     pub handler: Handler,
+}
+
+/// No arguments.
+pub(crate) fn no_args() -> Vec<&'static str> {
+    Vec::new()
 }
 
 /// No old names or synonyms to map.
@@ -133,4 +142,31 @@ pub(crate) fn done(summary: String, structured: &impl Serialize) -> ToolResult<C
     let mut result = CallToolResult::success(vec![ContentBlock::text(summary)]);
     result.structured_content = Some(value);
     Ok(result.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn every_schema_property_is_read_and_every_argument_read_is_in_the_schema() {
+        for spec in all_specs() {
+            for lang in [Lang::En, Lang::Fr] {
+                let schema = (spec.input)(lang);
+                let published: BTreeSet<&str> = schema
+                    .get("properties")
+                    .and_then(|p| p.as_object())
+                    .map(|p| p.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                let read: BTreeSet<&str> = (spec.args)().into_iter().collect();
+                assert_eq!(
+                    published, read,
+                    "{}: the schema's properties (left) and the arguments read (right)",
+                    spec.name
+                );
+            }
+        }
+    }
 }

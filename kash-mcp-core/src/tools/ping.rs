@@ -24,6 +24,7 @@ pub(crate) fn specs() -> Vec<Spec> {
         input: |_| schema::no_input(),
         output: schema::output::<PingOutput>,
         normalize: super::as_is,
+        args: super::no_args,
     }]
 }
 

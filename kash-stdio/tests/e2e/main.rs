@@ -10,12 +10,6 @@
 )]
 
 mod cli;
-mod confirmation;
 mod faults;
-mod protocol;
-mod questions;
 mod raw;
-mod sales;
-mod scenarios;
 mod support;
-mod tools;

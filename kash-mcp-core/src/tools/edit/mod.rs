@@ -58,6 +58,8 @@ pub(super) trait Kind: Send + Sync + Sized + 'static {
     const WORDS: Words;
     /// The lists a write to it makes stale.
     const STALE: &'static [&'static str];
+    /// The arguments only an update takes (besides the id).
+    const UPDATE_ONLY: &'static [&'static str] = &[];
     /// The arguments a creation requires.
     const REQUIRED: &'static [&'static str];
     /// Whether the same update twice leaves the same record (`stockDelta` does not).
@@ -232,12 +234,14 @@ fn kind_specs<K: Kind>() -> [Spec; 3] {
         input: create_input::<K>,
         output: schema::output::<WriteOutput>,
         normalize: K::normalize,
+        args: create_args::<K>,
         handler: flow::create::<K>,
     };
     [
         spec("create", Effect::Additive, create),
         Spec {
             input: update_input::<K>,
+            args: crate::args::names::<K::Args>,
             output: schema::output::<UpdateOutput>,
             handler: flow::update::<K>,
             ..spec(
@@ -252,6 +256,7 @@ fn kind_specs<K: Kind>() -> [Spec; 3] {
             input: delete_input::<K>,
             handler: flow::delete::<K>,
             normalize: normalize_delete::<K>,
+            args: delete_args::<K>,
             ..spec("delete", Effect::Delete, delete)
         },
     ]
@@ -275,6 +280,18 @@ fn tool_name<K: Kind>(suffix: &str) -> &'static str {
         .into_iter()
         .find(|n| *n == wanted)
         .unwrap_or("unnamed_tool")
+}
+
+/// A creation reads every argument of an update but its id and `UPDATE_ONLY`.
+fn create_args<K: Kind>() -> Vec<&'static str> {
+    crate::args::names::<K::Args>()
+        .into_iter()
+        .filter(|n| *n != K::ID_ARG && !K::UPDATE_ONLY.contains(n))
+        .collect()
+}
+
+fn delete_args<K: Kind>() -> Vec<&'static str> {
+    vec![K::ID_ARG, "confirm"]
 }
 
 fn create_input<K: Kind>(lang: Lang) -> JsonObject {

@@ -103,6 +103,7 @@ impl Kind for Product {
         fr_of: "d'article",
     };
     const STALE: &'static [&'static str] = &[<Products as kash_api::lists::ListKind>::SCRIPT];
+    const UPDATE_ONLY: &'static [&'static str] = &["stockDelta"];
     const REQUIRED: &'static [&'static str] = &["title", "price", "departmentId"];
     const IDEMPOTENT_UPDATE: bool = false;
     const TEXTS: [(crate::i18n::Text, crate::i18n::Text); 3] = [

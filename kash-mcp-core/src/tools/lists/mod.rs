@@ -15,8 +15,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use serde_with::serde_as;
-use text::text_page;
 
+use self::text::text_page;
 use super::common::paging::{
     DEFAULT_LIMIT, FieldsArg, LARGE_PAGE_CHARS, cut_notice, fitting, page_bounds, page_budget,
     paging_props, project,
@@ -62,6 +62,7 @@ pub(crate) fn specs() -> Vec<Spec> {
             input: list_input,
             output: schema::output::<ListOutput>,
             normalize: normalize_list,
+            args: crate::args::names::<ListArgs>,
         }
     }
     vec![
@@ -99,8 +100,7 @@ fn normalize_list(a: &mut JsonObject) {
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ListOutput {
-    /// `json`, `csv` or `html`.
-    pub format: String,
+    pub format: Format,
     /// The page of items (json).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Map<String, Value>>>,
@@ -126,7 +126,8 @@ pub(crate) struct ListOutput {
     pub notice: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+/// How a list is given: JSON items, or the POS's own CSV or HTML export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Format {
     #[default]
@@ -254,7 +255,7 @@ async fn call_list<K: Listed>(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     done(
         summary,
         &ListOutput {
-            format: "json".into(),
+            format: Format::Json,
             items: Some(items_json),
             total,
             offset,

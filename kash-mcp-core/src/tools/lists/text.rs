@@ -3,7 +3,7 @@
 use kash_api::lists::TextFormat;
 use rmcp::model::CallToolResponse;
 
-use super::ListOutput;
+use super::{Format, ListOutput};
 use crate::error::ToolResult;
 use crate::tools::Ctx;
 use crate::tr;
@@ -80,11 +80,10 @@ pub(super) fn text_page(
         rmcp::model::CallToolResult::success(vec![rmcp::model::ContentBlock::text(content)]);
     result.structured_content = serde_json::to_value(ListOutput {
         format: if format == TextFormat::Csv {
-            "csv"
+            Format::Csv
         } else {
-            "html"
-        }
-        .into(),
+            Format::Html
+        },
         items: None,
         total,
         offset,

@@ -16,7 +16,7 @@ use crate::views::{OrderView, order_line};
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct DetailArgs {
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, alias = "order_id", alias = "id")]
+    #[serde(default)]
     order_id: Option<OrderId>,
 }
 

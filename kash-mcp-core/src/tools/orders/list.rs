@@ -21,7 +21,8 @@ use crate::tools::{Ctx, done};
 use crate::tr;
 use crate::views::{Amount, OrderView, order_line};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// Validated orders, or quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub(super) enum KindArg {
     Validated,
@@ -41,19 +42,16 @@ pub(super) enum PaidArg {
 pub(super) struct OrdersArgs {
     #[serde(default)]
     kind: Option<KindArg>,
-    #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, rename = "validatedOrders")]
-    validated_orders: Option<bool>,
     #[serde(default)]
     period: Option<String>,
-    #[serde(default, alias = "from_date_ISO8601")]
+    #[serde(default)]
     from: Option<String>,
-    #[serde(default, alias = "to_date_ISO8601")]
+    #[serde(default)]
     to: Option<String>,
-    #[serde(default, alias = "filterDeliveryMethod")]
+    #[serde(default)]
     delivery_method: Option<MethodArg>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, alias = "idClient", alias = "clientId")]
+    #[serde(default)]
     customer_id: Option<CustomerId>,
     #[serde(default)]
     customer: Option<String>,
@@ -78,8 +76,7 @@ pub(super) const MAX_LIST_DAYS: usize = 400;
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct OrdersOutput {
-    /// `validated` or `quotes`.
-    kind: String,
+    kind: KindArg,
     range: RangeOut,
     /// Orders in the whole range (after filters).
     count: usize,
@@ -98,8 +95,9 @@ pub(super) struct OrdersOutput {
 pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     let lang = ctx.lang;
     let args: OrdersArgs = crate::args::parse(lang, ctx.args())?;
-    let kind = match (args.kind, args.validated_orders) {
-        (Some(KindArg::Quotes), _) | (None, Some(false)) => OrderKind::Quotes,
+    // (The old `validatedOrders` is mapped to `kind` before validation.)
+    let kind = match args.kind {
+        Some(KindArg::Quotes) => OrderKind::Quotes,
         _ => OrderKind::Validated,
     };
     let period = resolve_period(
@@ -215,10 +213,9 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         summary,
         &OrdersOutput {
             kind: match kind {
-                OrderKind::Validated => "validated",
-                OrderKind::Quotes => "quotes",
-            }
-            .into(),
+                OrderKind::Quotes => KindArg::Quotes,
+                _ => KindArg::Validated,
+            },
             range: RangeOut::new(&period, lang),
             count: total,
             revenue: Amount(revenue),

@@ -1,12 +1,12 @@
 //! Orders: `data_list_orders` (a period, with the count and revenue of the whole period),
 //! `order_detail` (one order in full) and `data_list_pending_orders` (orders in progress).
 
-use detail::order_detail;
-use list::{OrdersOutput, list_orders};
-use pending::{PendingOutput, pending};
 use rmcp::model::JsonObject;
 use serde_json::Value;
 
+use self::detail::order_detail;
+use self::list::{OrdersOutput, list_orders};
+use self::pending::{PendingOutput, pending};
 use super::common::delivery::delivery_prop;
 use super::common::paging::paging_props;
 use super::common::period::period_props;
@@ -36,9 +36,11 @@ pub(crate) fn specs() -> Vec<Spec> {
             input: orders_input,
             output: schema::output::<OrdersOutput>,
             normalize: normalize_orders,
+            args: crate::args::names::<list::OrdersArgs>,
         },
         Spec {
             handler: super::handler!(|ctx| order_detail(ctx)),
+            args: crate::args::names::<detail::DetailArgs>,
             name: "order_detail",
             toolset: Some(Toolset::Orders),
             effect: Effect::Read,
@@ -56,6 +58,7 @@ pub(crate) fn specs() -> Vec<Spec> {
         },
         Spec {
             handler: super::handler!(|ctx| pending(ctx)),
+            args: crate::args::names::<pending::PendingArgs>,
             name: "data_list_pending_orders",
             toolset: Some(Toolset::Orders),
             effect: Effect::Read,

@@ -25,7 +25,7 @@ use crate::views::{Amount, OrderView, delivery_method_label, payment_label};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct PendingArgs {
-    #[serde(default, alias = "filterDeliveryMethod")]
+    #[serde(default)]
     delivery_method: Option<MethodArg>,
     #[serde(default)]
     period: Option<String>,
@@ -204,8 +204,7 @@ pub(super) fn pending_line(lang: Lang, v: &OrderView) -> String {
     format!(
         "{due} {} — #{} {}{} — {} ({}){}",
         v.delivery_method
-            .as_deref()
-            .map(|m| delivery_method_label(lang, m))
+            .map(|m| delivery_method_label(lang, m.0.name()))
             .unwrap_or(""),
         v.id,
         v.customer

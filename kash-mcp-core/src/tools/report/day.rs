@@ -5,7 +5,7 @@ use kash_api::reports::{GetSalesReport, ReportFormat};
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock};
 
 use super::links::{link, mime_of, report_uri};
-use super::{DayOut, ReportOutput};
+use super::{DayOut, ReportOutput, Source};
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::{self};
 use crate::period::Period;
@@ -155,7 +155,7 @@ pub(super) async fn one_day(
     let structured = ReportOutput {
         format: format.to_string(),
         range: RangeOut::new(period, lang),
-        source: "pos".into(),
+        source: Source::Pos,
         in_text,
         days: vec![DayOut {
             date: day.to_string(),

@@ -3,14 +3,14 @@
 //! their orders ([`period`]). Every day's report, in every format (HTML, CSV, PDF, XLS, FEC,
 //! SAF-T), is a link the client reads on demand ([`links`]).
 
-use day::{day_of, one_day};
 use jiff::civil::Date;
 use kash_api::reports::ReportFormat;
-use period::many_days;
 use rmcp::model::{CallToolResponse, JsonObject};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use self::day::{day_of, one_day};
+use self::period::many_days;
 use super::common::figures::Figures;
 use super::common::period::{RangeOut, resolve_period};
 use super::{Ctx, Effect, Spec};
@@ -26,7 +26,7 @@ mod day;
 mod links;
 mod period;
 
-pub(crate) use links::read;
+pub(crate) use self::links::read;
 
 /// Most days (reports) in one answer.
 pub(crate) const MAX_DAYS: usize = 31;
@@ -45,6 +45,7 @@ pub(crate) fn specs() -> Vec<Spec> {
         input,
         output: schema::output::<ReportOutput>,
         normalize: normalize_report,
+        args: crate::args::names::<ReportArgs>,
     }]
 }
 
@@ -138,7 +139,7 @@ impl<'de> Deserialize<'de> for FormatArg {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ReportArgs {
-    #[serde(default, alias = "day")]
+    #[serde(default)]
     date: Option<String>,
     #[serde(default)]
     period: Option<String>,
@@ -146,7 +147,7 @@ struct ReportArgs {
     from: Option<String>,
     #[serde(default)]
     to: Option<String>,
-    #[serde(default, alias = "formatExport")]
+    #[serde(default)]
     format: Option<FormatArg>,
 }
 
@@ -180,13 +181,28 @@ struct PartOut {
     items: Option<Num>,
 }
 
+/// Where a report's figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum Source {
+    /// The POS's own report of a day.
+    Pos,
+    /// Computed from the period's orders.
+    Orders,
+}
+
+/// The formats, as the schema of `format`.
+fn format_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "enum": FORMATS})
+}
+
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct ReportOutput {
+    #[schemars(schema_with = "format_schema")]
     format: String,
     range: RangeOut,
-    /// `pos` (the POS's report of a day) or `orders` (a period computed from its orders).
-    source: String,
+    source: Source,
     /// Whether the report's whole text is in the answer (a day's Std or CSV report).
     in_text: bool,
     days: Vec<DayOut>,

@@ -7,7 +7,7 @@ use kash_api::reports::ReportFormat;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock};
 
 use super::links::{extension, link, report_uri};
-use super::{DayOut, PartOut, ReportOutput};
+use super::{DayOut, PartOut, ReportOutput, Source};
 use crate::analytics::engine::{self, Acc, Filters, GroupBy, Key, day_number};
 use crate::analytics::facts::DayFacts;
 use crate::analytics::loader::{self, LoadOptions, Progress};
@@ -194,7 +194,7 @@ pub(super) async fn many_days(
     let structured = ReportOutput {
         format: format.to_string(),
         range: RangeOut::new(period, lang),
-        source: "orders".into(),
+        source: Source::Orders,
         in_text: false,
         days: day_outs,
         total: Some(figures(total)),

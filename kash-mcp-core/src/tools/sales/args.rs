@@ -189,40 +189,40 @@ pub(crate) struct ClientArg {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct SaleArgs {
-    #[serde(default, alias = "itemsList")]
+    #[serde(default)]
     pub(super) items: Vec<ItemArg>,
     #[serde(default)]
     pub(super) payment: Option<PaymentArg>,
     #[serde(default)]
     pub(super) delivery_method: Option<MethodName>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, alias = "clientId", alias = "customerId")]
+    #[serde(default)]
     pub(super) id_client: Option<CustomerId>,
     #[serde(default)]
     pub(super) client: Option<ClientArg>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, alias = "tableId", alias = "idtable")]
+    #[serde(default)]
     pub(super) table: Option<TableId>,
     #[serde_as(as = "kash_api::de::Lenient")]
     #[serde(default)]
     pub(super) table_number: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, alias = "cashboxId", alias = "idcaisse")]
+    #[serde(default)]
     pub(super) cashbox: Option<CashboxId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, alias = "numcouverts")]
+    #[serde(default)]
     pub(super) covers: Option<u32>,
     #[serde(default)]
     pub(super) public_comment: Option<String>,
     #[serde(default)]
     pub(super) private_comment: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, alias = "pagerNum")]
+    #[serde(default)]
     pub(super) pager: Option<u32>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, alias = "idUser", alias = "userId")]
+    #[serde(default)]
     pub(super) user: Option<UserId>,
-    #[serde(default, alias = "dateValeur")]
+    #[serde(default)]
     pub(super) value_date: Option<String>,
     #[serde(default)]
     pub(super) delivery_time: Option<String>,

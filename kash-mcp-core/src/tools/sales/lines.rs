@@ -11,12 +11,12 @@ use kash_api::variations::{Variation, Variations};
 use kash_api::{Decimal, KashError};
 
 use super::Ctx;
-use crate::tools::common::names::{Found, find_by_name};
 use super::args::{CatalogItem, DeptItem, FreeItem};
 use super::output::ResolvedLine;
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::Lang;
 use crate::shop::Shop;
+use crate::tools::common::names::{Found, find_by_name};
 use crate::{search, tr};
 
 /// The shop data a sale is checked against.
@@ -65,7 +65,11 @@ pub(super) fn hint<T>(lang: Lang, items: &[&T], label: impl Fn(&T) -> String) ->
         lang,
         " Closest: {}.",
         " Les plus proches : {}.",
-        items.iter().map(|i| label(i)).collect::<Vec<_>>().join("; ")
+        items
+            .iter()
+            .map(|i| label(i))
+            .collect::<Vec<_>>()
+            .join("; ")
     )
 }
 
@@ -125,7 +129,9 @@ pub(super) fn find_product<'a>(
             n
         )));
     };
-    match find_by_name(name, products, |p| vec![p.title.as_deref().unwrap_or_default()]) {
+    match find_by_name(name, products, |p| {
+        vec![p.title.as_deref().unwrap_or_default()]
+    }) {
         Found::One(p) => Ok(p),
         Found::Nothing(closest) => {
             let hint = hint(lang, &closest, product_label);

@@ -12,14 +12,14 @@
 //! [`lines`] and [`resolve`] (checking and pricing), [`output`] (the priced sale, the wire
 //! form, the answer), [`record`] (exactly once).
 
-use args::{CONTROL_KEYS, Control, SaleArgs};
-use inputs::{input, normalize_sale};
 use kash_api::products::Products;
-use output::{Resolved, SaleOutput};
-use resolve::resolve;
 use rmcp::model::CallToolResponse;
 use serde::{Deserialize, Serialize};
 
+use self::args::{CONTROL_KEYS, Control, SaleArgs};
+use self::inputs::{input, normalize_sale};
+use self::output::{Resolved, SaleOutput, SaleStatus};
+use self::resolve::resolve;
 use super::{Ctx, Effect, Spec, done};
 use crate::config::Toolset;
 use crate::confirm::{self, Confirmation};
@@ -49,6 +49,7 @@ pub(crate) fn specs() -> Vec<Spec> {
         input,
         output: schema::output::<SaleOutput>,
         normalize: normalize_sale,
+        args: arg_names,
     }]
 }
 
@@ -66,6 +67,13 @@ struct Preview {
 
 // ---------------------------------------------------------------------------------------
 // The tool
+
+/// The control arguments, then the sale's.
+fn arg_names() -> Vec<&'static str> {
+    let mut names = crate::args::names::<Control>();
+    names.extend(crate::args::names::<SaleArgs>());
+    names
+}
 
 pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     let lang = ctx.lang;
@@ -161,7 +169,7 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             preview_id,
             config.preview_ttl.as_secs() / 60
         );
-        let mut out = resolved.output("preview", message.clone());
+        let mut out = resolved.output(SaleStatus::Preview, message.clone());
         out.preview_id = Some(preview_id);
         out.preview_expires_at = Some(preview.expires_at);
         return done(message, &out);
@@ -240,34 +248,36 @@ async fn after_sale(ctx: &Ctx<'_>, shop: &Shop, resolved: &Resolved) {
 
 #[cfg(test)]
 mod tests {
-    use output::PricedLine;
+    use kash_api::Decimal;
+    use output::{LineKind, PricedLine, SaleStatus};
 
     use super::*;
+    use crate::views::{Amount, Num, Payment};
 
     #[test]
     fn records_survive_the_store_round_trip() {
         let out = SaleOutput {
-            status: "recorded".into(),
+            status: SaleStatus::Recorded,
             replay: false,
             order_id: Some(7),
             number: None,
             preview_id: None,
             preview_expires_at: None,
             lines: vec![PricedLine {
-                kind: "free".into(),
+                kind: LineKind::Free,
                 title: "x".into(),
                 product_id: None,
                 department_id: None,
-                quantity: "1".into(),
-                unit_price: "1.00".into(),
-                total: "1.00".into(),
+                quantity: Num(Decimal::ONE),
+                unit_price: Amount(Decimal::new(125, 2)),
+                total: Amount(Decimal::new(125, 2)),
                 vat_rate: None,
                 variations: Vec::new(),
             }],
-            total: "1.00".into(),
+            total: Amount(Decimal::new(125, 2)),
             pos_total: None,
             vat: Vec::new(),
-            payment_state: "unpaid".into(),
+            payment_state: Payment::Unpaid,
             payment_mode: None,
             delivery_method: None,
             customer: None,

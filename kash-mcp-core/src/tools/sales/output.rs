@@ -11,30 +11,50 @@ use serde::{Deserialize, Serialize};
 use super::args::ClientArg;
 use crate::i18n::{self, Lang};
 use crate::tr;
-use crate::views::delivery_method_label;
+use crate::views::{Amount, Method, Num, Payment, delivery_method_label};
 
 // ---------------------------------------------------------------------------------------
 // Output
+
+/// What a line sells: a catalogue article, an amount in a department, or free text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LineKind {
+    Catalog,
+    Dept,
+    Free,
+}
+
+/// Where a sale stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum SaleStatus {
+    /// Priced, nothing recorded.
+    Preview,
+    /// Recorded in the POS.
+    Recorded,
+    /// Sent, unconfirmed: may have been recorded.
+    Uncertain,
+}
 
 /// A priced line.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PricedLine {
-    /// `catalog`, `dept` or `free`.
-    pub kind: String,
+    pub kind: LineKind,
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<u64>,
-    pub quantity: String,
+    pub quantity: Num,
     /// Unit price including VAT and variation supplements.
-    pub unit_price: String,
+    pub unit_price: Amount,
     /// Line total including VAT.
-    pub total: String,
+    pub total: Amount,
     /// VAT rate in percent, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_rate: Option<String>,
+    pub vat_rate: Option<Num>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variations: Vec<String>,
 }
@@ -43,8 +63,7 @@ pub(crate) struct PricedLine {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SaleOutput {
-    /// `preview` (nothing recorded), `recorded`, or `uncertain` (may have been recorded).
-    pub status: String,
+    pub status: SaleStatus,
     /// Whether this answer repeats an earlier one (same preview or idempotency key): nothing
     /// was sent this time.
     pub replay: bool,
@@ -60,19 +79,18 @@ pub(crate) struct SaleOutput {
     pub preview_expires_at: Option<String>,
     pub lines: Vec<PricedLine>,
     /// Total including VAT, as priced from the catalogue.
-    pub total: String,
+    pub total: Amount,
     /// The total the POS computed, when it gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pos_total: Option<String>,
+    pub pos_total: Option<Amount>,
     /// VAT per rate, when every line's rate is known.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vat: Vec<VatOut>,
-    /// `quote`, `unpaid` or `paid`.
-    pub payment_state: String,
+    pub payment_state: Payment,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_mode: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_method: Option<String>,
+    pub delivery_method: Option<Method>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,11 +105,12 @@ pub(crate) struct SaleOutput {
     pub message: String,
 }
 
-/// VAT of one rate, as text numbers.
+/// VAT of one rate.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct VatOut {
-    pub rate: String,
-    pub amount: String,
+    /// In percent.
+    pub rate: Num,
+    pub amount: Amount,
 }
 
 /// The customer of a sale.
@@ -335,9 +354,9 @@ impl Resolved {
         out
     }
 
-    pub(super) fn output(&self, status: &str, message: String) -> SaleOutput {
+    pub(super) fn output(&self, status: SaleStatus, message: String) -> SaleOutput {
         SaleOutput {
-            status: status.to_owned(),
+            status,
             replay: false,
             order_id: None,
             number: None,
@@ -347,37 +366,40 @@ impl Resolved {
                 .lines
                 .iter()
                 .map(|l| PricedLine {
-                    kind: l.kind.clone(),
+                    kind: match l.kind.as_str() {
+                        "catalog" => LineKind::Catalog,
+                        "dept" => LineKind::Dept,
+                        _ => LineKind::Free,
+                    },
                     title: l.title.clone(),
                     product_id: l.product,
                     department_id: l.department,
-                    quantity: l.quantity.normalize().to_string(),
-                    unit_price: format!("{:.2}", l.unit_price),
-                    total: format!("{:.2}", l.total),
-                    vat_rate: l.vat_rate.map(|r| r.normalize().to_string()),
+                    quantity: Num(l.quantity),
+                    unit_price: Amount(l.unit_price.round_dp(2)),
+                    total: Amount(l.total.round_dp(2)),
+                    vat_rate: l.vat_rate.map(Num),
                     variations: l.variation_titles.clone(),
                 })
                 .collect(),
-            total: format!("{:.2}", self.total),
+            total: Amount(self.total.round_dp(2)),
             pos_total: None,
             vat: self
                 .vat
                 .iter()
                 .map(|(r, a)| VatOut {
-                    rate: r.normalize().to_string(),
-                    amount: format!("{a:.2}"),
+                    rate: Num(*r),
+                    amount: Amount(a.round_dp(2)),
                 })
                 .collect(),
             payment_state: match self.payment {
-                -2 => "quote",
-                -1 => "unpaid",
-                _ => "paid",
-            }
-            .into(),
+                -2 => Payment::Quote,
+                -1 => Payment::Unpaid,
+                _ => Payment::Paid,
+            },
             payment_mode: self.payment_mode.clone(),
             delivery_method: self
                 .delivery_method
-                .map(|m| DeliveryMethod::from_code(m).name().to_owned()),
+                .map(|m| Method(DeliveryMethod::from_code(m))),
             customer: self.customer_name().map(|name| CustomerOut {
                 id: self.customer,
                 name,
@@ -419,10 +441,10 @@ pub(super) fn recorded(
             i18n::money(lang, resolved.total)
         ));
     }
-    let mut out = resolved.output("recorded", message);
+    let mut out = resolved.output(SaleStatus::Recorded, message);
     out.order_id = order_id;
     out.number = number;
-    out.pos_total = pos_total.map(|t| format!("{t:.2}"));
+    out.pos_total = pos_total.map(|t| Amount(t.round_dp(2)));
     if let (Some(c), Some(id)) = (out.customer.as_mut(), customer_id) {
         c.id = Some(id);
     }

@@ -17,11 +17,12 @@ use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::output::SaleStatus;
 use super::{Resolved, SaleOutput, output};
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::Lang;
 use crate::shop::Shop;
-use crate::store::StoreExt;
+use crate::store::{Store, StoreError, StoreExt};
 use crate::tools::{Ctx, done};
 use crate::tr;
 
@@ -134,7 +135,6 @@ pub(super) async fn seen(
             "Cette clé d'idempotence a déjà servi pour une autre vente ; utilisez une nouvelle clé pour une nouvelle vente."
         )));
     }
-    let settle = i64::try_from(ctx.shared.config.sale_settle.as_secs()).unwrap_or(i64::MAX);
     Ok(Some(match previous {
         Record::Recorded { mut output, .. } => {
             output.replay = true;
@@ -146,19 +146,8 @@ pub(super) async fn seen(
             );
             done(output.message.clone(), &output)?
         }
-        Record::Sending { sent_at, .. } if now_s(ctx) - sent_at < settle => {
-            let mut output = resolved.output(
-                "uncertain",
-                tr!(
-                    lang,
-                    "This sale is being sent to the POS by another call right now; nothing was sent again. Call again with {} in a moment to know how it ended.",
-                    "Cette vente est en cours d'envoi à la caisse par un autre appel ; rien n'a été renvoyé. Rappelez avec {} dans un instant pour savoir comment cela s'est fini.",
-                    handle.text(lang)
-                ),
-            );
-            output.replay = true;
-            not_done(&output)
-        }
+        // Being sent, or sent without an answer, or recorded without its record written:
+        // the POS's orders say which (and nothing is sent again before the POS is done).
         Record::Sending {
             sent_at, attempt, ..
         }
@@ -240,8 +229,9 @@ async fn send(
                 digest: digest.to_owned(),
                 output: out.clone(),
             };
-            if let Err(e) = store.set_json(key, &record, ttl).await {
-                // The sale IS recorded; a later call with this key finds it in the POS.
+            if let Err(e) = write_record(store.as_ref(), key, &record, ttl).await {
+                // The sale IS recorded and said so; a later call with this key finds it
+                // among the POS's orders by its mark.
                 tracing::error!(error = %e, "the record of a recorded sale could not be written");
             }
             done(out.message.clone(), &out)
@@ -255,7 +245,7 @@ async fn send(
                 handle.text(lang),
                 resolved.describe(lang, None)
             );
-            let mut out = resolved.output("uncertain", message);
+            let mut out = resolved.output(SaleStatus::Uncertain, message);
             if let Handle::Key(k) = handle {
                 out.idempotency_key = Some(k.clone());
             }
@@ -283,6 +273,30 @@ async fn send(
                 ),
                 e,
             ))
+        }
+    }
+}
+
+/// Writes a sale's record, trying again twice within half a second (a store that blinks must
+/// not leave a recorded sale looking unfinished).
+async fn write_record(
+    store: &dyn Store,
+    key: &str,
+    record: &Record,
+    ttl: std::time::Duration,
+) -> Result<(), StoreError> {
+    let mut delay = std::time::Duration::from_millis(100);
+    let mut tries = 0;
+    loop {
+        match store.set_json(key, record, ttl).await {
+            Ok(()) => return Ok(()),
+            Err(e) if tries == 2 => return Err(e),
+            Err(e) => {
+                tracing::warn!(error = %e, "writing a sale's record failed; trying again");
+                tokio::time::sleep(delay).await;
+                delay *= 3;
+                tries += 1;
+            }
         }
     }
 }
@@ -336,7 +350,7 @@ async fn reconcile(
         Ok(o) => o,
         Err(e) => {
             let mut out = resolved.output(
-                "uncertain",
+                SaleStatus::Uncertain,
                 tr!(
                     lang,
                     "Still uncertain: whether this sale was recorded could not be checked ({}). Nothing was sent again. Call again with {} in a moment.",
@@ -383,7 +397,7 @@ async fn reconcile(
     let waited = now_s(ctx) - sent_at;
     if waited < settle {
         let mut out = resolved.output(
-            "uncertain",
+            SaleStatus::Uncertain,
             tr!(
                 lang,
                 "Not among the POS's orders yet, but the POS may still be handling it: nothing was sent again. Call again with {} in {} seconds; then the server records it if it is still not there.",
@@ -403,7 +417,7 @@ async fn reconcile(
         .map_err(|e| ToolError::store(ctx.lang, e))?;
     if !won {
         let mut out = resolved.output(
-            "uncertain",
+            SaleStatus::Uncertain,
             tr!(
                 lang,
                 "Another call is recording this sale right now; nothing was sent again. Call again with {} in a moment.",

@@ -11,13 +11,13 @@ use kash_api::payment_modes::{PaymentKind, PaymentMode};
 use kash_api::shop::{Cashboxes, Table, Tables, Users};
 
 use super::Ctx;
-use crate::tools::common::names::{Found, find_by_name};
 use super::args::{ItemArg, MethodName, PaymentArg, SaleArgs};
 use super::lines::{load_err, refs, resolve_catalog, resolve_dept, resolve_free};
 use super::output::Resolved;
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::Lang;
 use crate::shop::Shop;
+use crate::tools::common::names::{Found, find_by_name};
 use crate::{search, tr};
 
 pub(super) fn mode_label(m: &PaymentMode) -> String {

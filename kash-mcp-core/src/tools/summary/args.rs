@@ -207,7 +207,7 @@ pub(super) struct SummaryArgs {
     pub(super) sort_by: Option<SortBy>,
     #[serde(default)]
     pub(super) delivery_method: Option<Many<MethodArg>>,
-    #[serde(default, alias = "weekdays")]
+    #[serde(default)]
     pub(super) weekday: Option<Many<WeekdayArg>>,
     #[serde_as(as = "kash_api::de::Lenient")]
     #[serde(default)]
@@ -215,13 +215,13 @@ pub(super) struct SummaryArgs {
     #[serde_as(as = "kash_api::de::Lenient")]
     #[serde(default)]
     pub(super) hour_to: Option<u64>,
-    #[serde(default, alias = "customerId", alias = "clientId")]
+    #[serde(default)]
     pub(super) customer: Option<Ref>,
-    #[serde(default, alias = "productId")]
+    #[serde(default)]
     pub(super) product: Option<Ref>,
-    #[serde(default, alias = "departmentId")]
+    #[serde(default)]
     pub(super) department: Option<Ref>,
-    #[serde(default, alias = "paymentModeId", alias = "payment")]
+    #[serde(default)]
     pub(super) payment_mode: Option<Ref>,
     #[serde_as(as = "kash_api::de::Lenient")]
     #[serde(default)]

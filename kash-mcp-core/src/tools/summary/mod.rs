@@ -3,16 +3,17 @@
 
 use std::collections::HashMap;
 
-use args::{Comparison, Many, Ref, SortBy, SummaryArgs, group_name};
-use compare::compared;
-use groups::{Labels, buckets, key_text, position, resolve_ref, sort_rows};
-use inputs::{input, normalize_summary};
-use output::{
-    ComparisonOut, Groups, GroupsOut, SourceOut, SummaryOutput, changes, compare_row, row,
-};
 use rmcp::model::CallToolResponse;
-use text::{changes_text, rules, table};
 
+use self::args::{Comparison, Many, Ref, SortBy, SummaryArgs, group_name};
+use self::compare::compared;
+use self::groups::{Labels, buckets, key_text, position, resolve_ref, sort_rows};
+use self::inputs::{input, normalize_summary};
+use self::output::{
+    ComparedWith, ComparisonOut, Groups, GroupsOut, SourceOut, SummaryOutput, changes, compare_row,
+    row,
+};
+use self::text::{changes_text, rules, table};
 use super::{Ctx, Effect, Spec, done};
 use crate::analytics::engine::{self, Acc, Filters, GroupBy, Key};
 use crate::analytics::facts::DayFacts;
@@ -61,6 +62,7 @@ pub(crate) fn specs() -> Vec<Spec> {
         input,
         output: schema::output::<SummaryOutput>,
         normalize: normalize_summary,
+        args: crate::args::names::<SummaryArgs>,
     }]
 }
 
@@ -458,11 +460,10 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             ));
             Some(ComparisonOut {
                 kind: match args.comparison {
-                    Some(Comparison::PreviousPeriod) => "previous_period",
-                    Some(Comparison::SamePeriodLastYear) => "same_period_last_year",
-                    _ => "previous_week",
-                }
-                .to_owned(),
+                    Some(Comparison::PreviousPeriod) => ComparedWith::PreviousPeriod,
+                    Some(Comparison::SamePeriodLastYear) => ComparedWith::SamePeriodLastYear,
+                    _ => ComparedWith::PreviousWeek,
+                },
                 description: c.description.clone(),
                 range: RangeOut::new(&c.period, lang),
                 figures: figures(&b.total),

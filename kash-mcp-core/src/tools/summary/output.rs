@@ -40,11 +40,19 @@ pub(super) struct Changes {
     pub(super) discounts: Change,
 }
 
+/// What a period is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum ComparedWith {
+    PreviousPeriod,
+    SamePeriodLastYear,
+    PreviousWeek,
+}
+
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ComparisonOut {
-    /// previous_period, same_period_last_year or previous_week.
-    pub(super) kind: String,
+    pub(super) kind: ComparedWith,
     /// How the compared period was found.
     pub(super) description: String,
     pub(super) range: RangeOut,

@@ -1,14 +1,21 @@
-//! The questions shop owners ask most, each answered through `kash-stdio` in at most three tool
+//! The questions shop owners ask most, each answered through the server in at most three tool
 //! calls, with the exact figures of the ground truth (`kash_e2e::truth`, computed from the
 //! sandbox's orders), in English and in French.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_precision_loss
+)]
 
 use kash_api::Decimal;
+use kash_e2e::client::TestClient;
+use kash_e2e::session::{Era, Session, connect, sandbox};
 use kash_e2e::truth::{Group, Query, cents, midnight};
 use kash_mcp_core::Lang;
 use kash_mcp_core::i18n::money;
 use serde_json::{Value, json};
-
-use crate::support::*;
 
 /// Counts the tool calls a question takes.
 struct Asker<'a> {

@@ -1,11 +1,18 @@
 //! Both protocol eras, resources, prompts, and the old argument names n8n workflows use.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_precision_loss
+)]
 
+use kash_e2e::client::TestClient;
+use kash_e2e::session::{ERAS, Era, connect, obj, sandbox};
 use rmcp::model::{
     GetPromptRequestParams, ProtocolVersion, ReadResourceRequestParams, ResourceContents,
 };
 use serde_json::json;
-
-use crate::support::{ERAS, Era, TestClient, connect, obj, sandbox};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn both_eras_negotiate_and_get_the_same_tools() {

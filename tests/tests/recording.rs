@@ -1,9 +1,16 @@
 //! sale_create: exactly once, refused before sending when wrong, doubtful when doubtful.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_precision_loss
+)]
 
+use kash_e2e::client::TestClient;
+use kash_e2e::session::{Era, connect, orders_in, sandbox, text_of};
 use kash_sandbox::{FaultConfig, FaultMode};
 use serde_json::json;
-
-use crate::support::{Era, TestClient, connect, orders_in, sandbox};
 
 fn coffee() -> serde_json::Value {
     json!({"items": [{"type": "catalog", "productId": 1, "quantity": 2}], "payment": -1})
@@ -156,12 +163,12 @@ async fn free_dept_lines_new_customer_and_payment_by_name() {
         .await;
     assert_eq!(r["paymentState"], "paid");
     assert_eq!(r["paymentMode"], "Carte bancaire");
-    assert_eq!(r["total"], "19.90", "{text}");
+    assert_eq!(r["total"], 19.9, "{text}");
     assert_eq!(
         r["lines"][1]["title"], "Viennoiseries",
         "dept line titled after its department"
     );
-    assert_eq!(r["lines"][2]["unitPrice"], "5.40");
+    assert_eq!(r["lines"][2]["unitPrice"], 5.4);
     // What reached the POS: French client keys, the free line's own price and title.
     let sale = sb
         .requests()
@@ -197,7 +204,7 @@ async fn a_sale_whose_answer_is_lost_is_reported_as_doubtful_and_never_resent() 
     let mut args = coffee();
     args["idempotencyKey"] = json!("slow-one");
     let r = s.call("sale_create", args.clone()).await;
-    let text = crate::support::text_of(&r);
+    let text = text_of(&r);
     assert_eq!(r.is_error, Some(true));
     assert!(
         text.starts_with("The sale MAY HAVE BEEN RECORDED"),
@@ -209,7 +216,7 @@ async fn a_sale_whose_answer_is_lost_is_reported_as_doubtful_and_never_resent() 
     // Asking again with the same key sends nothing: the server finds the sale in the POS.
     sb.clear_faults();
     let r = s.call("sale_create", args).await;
-    let text = crate::support::text_of(&r);
+    let text = text_of(&r);
     assert!(
         text.starts_with("Checked in the POS: this sale WAS recorded, once"),
         "{text}"

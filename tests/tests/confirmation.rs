@@ -1,10 +1,17 @@
 //! Asking the user: --confirm-sales for sales, and deletes, in both eras.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_precision_loss
+)]
 
 use std::sync::atomic::Ordering;
 
+use kash_e2e::client::{Answer, TestClient};
+use kash_e2e::session::{ERAS, connect, orders_in, sandbox};
 use serde_json::json;
-
-use crate::support::{Answer, ERAS, TestClient, connect, orders_in, sandbox};
 
 fn sale() -> serde_json::Value {
     json!({"items": [{"type": "catalog", "productId": 25, "quantity": 3}], "payment": -1, "tableNumber": "84"})
