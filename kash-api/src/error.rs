@@ -119,6 +119,17 @@ impl KashError {
         }
     }
 
+    /// Whether the POS did not answer in time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            Self::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        )
+    }
+
     /// Whether retrying the same *read* later may succeed: transport failures, 429 and 5xx.
     pub fn is_retryable(&self) -> bool {
         match self {

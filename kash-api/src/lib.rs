@@ -34,7 +34,9 @@
 //!
 //! # Design
 //! - [`KashClient`] is cheap to clone and holds one shop's credentials; the API key is an
-//!   [`ApiKey`] that never prints, and is removed from every error and log line.
+//!   [`ApiKey`] that never prints, and is removed from every error and log line. Clients made
+//!   from one [`Pool`] share its connections and TLS set-up: a server for many shops makes one
+//!   client per shop for the price of its credentials.
 //! - Every endpoint is a request type implementing [`Endpoint`], sent by [`KashClient::send`];
 //!   each resource module adds one-line methods (`list_products`, `create_sale`, …).
 //! - Money and quantities are [`Decimal`], never `f64`.
@@ -48,6 +50,17 @@
 //! well as the English-ish names of the write API (`title`, `price`, `deptID`…), and keep
 //! anything else in an `extra` map. The fixtures under `tests/fixtures/` are written by us in
 //! that shape and say so; see the crate README.
+//!
+//! # Where things live
+//! | Module | What it holds |
+//! |---|---|
+//! | `client` | [`KashClient`], [`Pool`], the one send path (timeouts, retries of reads, scrubbing) |
+//! | `request`, `decode`, `error` | the [`Endpoint`] trait and the wire encoding; lenient decoding; [`KashError`] |
+//! | `auth`, `credentials` | [`Login`] (`getAuthToken.php`); [`ShopId`], [`ApiKey`] |
+//! | [`products`], [`departments`], [`customers`], [`variations`], [`payment_modes`], [`vat_rates`], [`shop`] | one module per resource: its model, its list, its writes |
+//! | [`orders`], [`sales`], [`reports`] | reading orders, recording a sale, the daily sales report |
+//! | [`lists`], [`writes`] | what every list and every catalogue write share |
+//! | [`ids`], [`money`], [`time`], [`de`] | typed ids, [`Decimal`], the POS's times, lenient deserializers |
 
 #![warn(missing_docs)]
 

@@ -3,12 +3,8 @@
 //! customer, per day, and per line (product, department, a product filter). Throughput is in
 //! order lines. Run with `cargo bench -p kash-mcp-core --bench aggregate`; target: at least
 //! 5 million lines a second.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::indexing_slicing, missing_docs)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use jiff::tz::TimeZone;

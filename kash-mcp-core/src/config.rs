@@ -82,8 +82,8 @@ pub fn parse_toolsets(s: &str) -> Result<BTreeSet<Toolset>, String> {
         .collect()
 }
 
-/// The server's configuration. Its `Debug` leaves the keys out.
-#[derive(Clone)]
+/// The server's configuration. Its keys never print.
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Language of descriptions, messages and summaries, for callers without one of their own.
     pub lang: Lang,
@@ -105,10 +105,10 @@ pub struct Config {
     pub max_text_chars: usize,
     /// Key sealing MRTR request states (random per process unless set, e.g. shared by the
     /// replicas of the HTTP server).
-    pub request_state_key: Vec<u8>,
+    pub request_state_key: Key,
     /// Key of the credential fingerprints in tenant keys ([`crate::Shop::new`]): random per
     /// process unless set (replicas sharing a cache share it).
-    pub tenant_secret: Vec<u8>,
+    pub tenant_secret: Key,
     /// The clock "today" and "this week" are computed from.
     pub clock: Clock,
     /// How long a completed day of orders stays cached for analytics (days older than a week).
@@ -124,28 +124,6 @@ pub struct Config {
     /// The shop is the built-in demo shop (simulated data): said in the instructions and by
     /// `ping`, so that nobody mistakes it for a real shop.
     pub demo: bool,
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field("lang", &self.lang)
-            .field("time_zone", &self.time_zone.iana_name())
-            .field("read_only", &self.read_only)
-            .field("toolsets", &self.toolsets)
-            .field("confirm_sales", &self.confirm_sales)
-            .field("catalog_ttl", &self.catalog_ttl)
-            .field("preview_ttl", &self.preview_ttl)
-            .field("idempotency_ttl", &self.idempotency_ttl)
-            .field("max_text_chars", &self.max_text_chars)
-            .field("clock", &self.clock)
-            .field("day_ttl", &self.day_ttl)
-            .field("recent_day_ttl", &self.recent_day_ttl)
-            .field("analytics_memory_orders", &self.analytics_memory_orders)
-            .field("sale_settle", &self.sale_settle)
-            .field("demo", &self.demo)
-            .finish_non_exhaustive()
-    }
 }
 
 impl Config {
@@ -202,8 +180,8 @@ impl Default for Config {
             preview_ttl: Duration::from_secs(30 * 60),
             idempotency_ttl: Duration::from_secs(24 * 3600),
             max_text_chars: 14_000,
-            request_state_key: random_key(),
-            tenant_secret: random_key(),
+            request_state_key: Key::random(),
+            tenant_secret: Key::random(),
             clock: Clock::system(),
             day_ttl: Duration::from_secs(7 * 24 * 3600),
             recent_day_ttl: Duration::from_secs(15 * 60),
@@ -214,9 +192,33 @@ impl Default for Config {
     }
 }
 
-/// 32 random bytes (from two v4 UUIDs, whose randomness comes from the OS).
-pub fn random_key() -> Vec<u8> {
-    let mut k = uuid::Uuid::new_v4().as_bytes().to_vec();
-    k.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
-    k
+/// Key bytes: they never print (`Debug` shows `Key(..)`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Key(Vec<u8>);
+
+impl Key {
+    /// These bytes.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+
+    /// 32 random bytes (from two v4 UUIDs, whose randomness comes from the OS).
+    pub fn random() -> Self {
+        let mut k = uuid::Uuid::new_v4().as_bytes().to_vec();
+        k.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+        Self(k)
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Key(..)")
+    }
 }

@@ -58,7 +58,7 @@ pub(crate) fn guide(lang: Lang) -> &'static str {
 
 const GUIDE_EN: &str = "# Kash POS: how it works
 
-Amounts are euros with VAT included. Dates are ISO 8601. Numbers may be sent as numeric strings (\"12\"); yes/no arguments are JSON `true`/`false` only.
+Amounts are euros with VAT included; in structured results money is always a JSON number of euros (19.9), like quantities and rates. Dates are ISO 8601. Numbers may be sent as numeric strings (\"12\"); yes/no arguments are JSON `true`/`false` only.
 
 ## Periods (`period`, or `from`/`to`)
 Resolved in the shop's time zone: today, yesterday, this_week (Monday to today), last_week (Monday to Sunday), this_month, last_month, this_year, last_year, last_7_days, last_30_days, last_12_months. `from`/`to`: a date is the whole day (from midnight; `to` included); a date-time without an offset is the shop's local time.
@@ -105,7 +105,7 @@ Validated orders (paid or not) by value date, quotes excluded, in the shop's tim
 
 const GUIDE_FR: &str = "# Caisse Kash : fonctionnement
 
-Les montants sont en euros TTC. Les dates sont au format ISO 8601. Les nombres peuvent être envoyés en texte (« 12 ») ; les arguments oui/non sont `true`/`false` en JSON uniquement.
+Les montants sont en euros TTC ; dans les résultats structurés, l'argent est toujours un nombre JSON d'euros (19.9), comme les quantités et les taux. Les dates sont au format ISO 8601. Les nombres peuvent être envoyés en texte (« 12 ») ; les arguments oui/non sont `true`/`false` en JSON uniquement.
 
 ## Périodes (`period`, ou `from`/`to`)
 Calculées dans le fuseau de la boutique : today, yesterday, this_week (lundi à aujourd'hui), last_week (lundi à dimanche), this_month, last_month, this_year, last_year, last_7_days, last_30_days, last_12_months. `from`/`to` : une date vaut la journée entière (dès minuit ; `to` inclus) ; une date-heure sans décalage est l'heure locale de la boutique.

@@ -1,11 +1,7 @@
 //! The model-facing contract: tool names, titles, descriptions, schemas and annotations, in
 //! both languages. The snapshots make every change to it visible in review.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing)]
 
 use std::sync::Arc;
 

@@ -1,10 +1,6 @@
 //! Without a shop, `ping` still answers and every other tool gives the front end's reason.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing)]
 
 use std::sync::Arc;
 

@@ -1,12 +1,8 @@
 //! Sandbox figures, measured on the `kash-sandbox` binary as a user runs it: time until it
 //! prints its ready line with the full history, time to serve a month of orders over HTTP,
 //! and its resident memory. Run with `cargo bench -p kash-sandbox --bench sandbox`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::indexing_slicing, missing_docs)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -15,9 +15,9 @@ use jiff::{Timestamp, ToSpan};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
-use crate::catalog::*;
 use crate::model::*;
 use crate::people::*;
+use crate::reference::*;
 
 /// What the generator needs to know about time.
 #[derive(Debug, Clone)]
@@ -359,7 +359,7 @@ pub fn generate<R: Rng>(shop: &mut ShopData, rng: &mut R, clock: &Clock) {
         .unwrap_or(today);
     let mut by_dept: BTreeMap<u32, Weighted> = BTreeMap::new();
     for d in &shop.departments {
-        let list: Weighted = crate::catalog::products_in(shop, d.id)
+        let list: Weighted = crate::reference::products_in(shop, d.id)
             .into_iter()
             .enumerate()
             .map(|(i, id)| (id, 120 / (u32::try_from(i).unwrap_or(0) + 2) + 4))
@@ -876,7 +876,7 @@ fn tonight<R: Rng>(
         .map(|d| {
             (
                 d.id,
-                crate::catalog::products_in(shop, d.id)
+                crate::reference::products_in(shop, d.id)
                     .into_iter()
                     .map(|id| (id, 1))
                     .collect(),

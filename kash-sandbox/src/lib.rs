@@ -19,15 +19,21 @@
 //! repeated `itemsList[]`, `client[...]`, `data[...]` with `shopID`, the item-line grammar),
 //! independently of `kash-api`, so that an encoder bug shows up as a sandbox error. See the
 //! crate README for the assumptions it makes about the real API.
+//!
+//! # Where things live
+//! `http` and `api` route and answer the POS's scripts (`wire` is the request grammar, `lines`
+//! the item lines, `sales`, `writes` and `reports` what they change or compute); `state` holds
+//! the shops; [`reference`](mod@reference), [`people`] and `history` seed the demo shop; [`faults`] injects
+//! failures for tests; `signal` is the shutdown signal every binary uses.
 
 mod api;
-pub mod catalog;
 pub mod faults;
 mod history;
 mod http;
 mod lines;
 pub mod model;
 pub mod people;
+pub mod reference;
 mod reports;
 mod sales;
 mod signal;

@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::catalog::U_WEBSERVICE;
 use crate::http::{Reply, Req};
 use crate::lines::{self, ItemLine};
 use crate::model::*;
+use crate::reference::U_WEBSERVICE;
 use crate::state::{AppState, ShopHandle};
 
 /// The documented `client[...]` keys of a new customer.

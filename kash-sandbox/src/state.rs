@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::faults::{FaultState, RequestLog};
 use crate::history::{self, Clock};
 use crate::model::{Login, NextIds, ShopData};
-use crate::{catalog, people};
+use crate::{people, reference};
 
 /// The credentials of one simulated shop, as the binary prints them.
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -122,7 +122,7 @@ pub fn build_shop(
         quotes: Vec::new(),
         next_ids: NextIds::default(),
     };
-    catalog::reference_data(&mut shop);
+    reference::reference_data(&mut shop);
     let start = now.as_second() - i64::from(days) * 86_400;
     shop.customers = people::customers(&mut rng, start);
     history::generate(

@@ -3,13 +3,8 @@
 //! (the last twelve months) summarised cold (every day fetched), warm (past days from the
 //! cache, today fetched), the same with 50 ms of latency per POS call, and the server's
 //! memory with the year cached. Run with `cargo bench -p kash-stdio --bench summary`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::cast_precision_loss,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::cast_precision_loss, missing_docs)]
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};

@@ -1,6 +1,11 @@
 //! The `kash-stdio` binary's wiring: its flags (the shared [`CommonArgs`] of
 //! `kash_mcp_core::front`), the note printed when started from a terminal, and [`run`], which
 //! serves one MCP session over stdin/stdout until end of input or a shutdown signal.
+//!
+//! Everything else lives in `kash_mcp_core`: the tools (`kash_mcp_core::KashMcp`), and the
+//! front end both binaries share (`kash_mcp_core::front`: settings, logging, the embedded demo
+//! shop, the line transport). The binary's one caller is the person who started it: their
+//! shop, every right the flags allow, and settings to fix when the POS refuses the key.
 
 use std::io::IsTerminal;
 use std::sync::Arc;

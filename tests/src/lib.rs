@@ -2,14 +2,15 @@
 //! ([`session`]: in process, or `kash-stdio` as a child), the harness of the tool tests
 //! ([`harness`]), the output-schema check ([`schema`]) and the ground truth the analytics are
 //! checked against ([`truth`]).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss
-)]
+//!
+//! The suites are in `tests/tests/e2e/`: one module per behaviour (`recording`, `sales`, `analytics`,
+//! `reports`, `every_tool`, `tools`, `protocol`, `confirmation`, `questions`, `scenarios`,
+//! `tenants`, `fuzz`). They run in process by default and over stdio with
+//! `KASH_E2E_TRANSPORT=stdio` (tests that give the server what only an in-process server can
+//! take stay in process).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 
 pub mod client;
 pub mod harness;

@@ -43,33 +43,36 @@ pub enum Transport {
     InProcess,
     /// `kash-stdio` as a child process.
     Stdio(PathBuf),
+    /// `kash-http` as a child process, reached over HTTP (static mode).
+    Http(PathBuf),
 }
 
 impl Transport {
-    /// The transport of this test run: `KASH_E2E_TRANSPORT` (`in-process`, the default, or
-    /// `stdio`; the binary is `KASH_STDIO_BIN`, else `kash-stdio` beside the test's target
-    /// directory).
+    /// The transport of this test run: `KASH_E2E_TRANSPORT` (`in-process`, the default,
+    /// `stdio` or `http`; the binary is `KASH_STDIO_BIN` or `KASH_HTTP_BIN`, else the one beside
+    /// the test's target directory).
     pub fn current() -> Self {
         match std::env::var("KASH_E2E_TRANSPORT").as_deref() {
-            Ok("stdio") => Self::Stdio(stdio_binary()),
+            Ok("stdio") => Self::Stdio(binary("kash-stdio", "KASH_STDIO_BIN")),
+            Ok("http") => Self::Http(binary("kash-http", "KASH_HTTP_BIN")),
             Ok("in-process") | Err(_) => Self::InProcess,
-            Ok(other) => panic!("KASH_E2E_TRANSPORT={other}: use in-process or stdio"),
+            Ok(other) => panic!("KASH_E2E_TRANSPORT={other}: use in-process, stdio or http"),
         }
     }
 }
 
-/// `kash-stdio` of this build: target/<profile>/kash-stdio, the test being in
-/// target/<profile>/deps.
-pub fn stdio_binary() -> PathBuf {
-    if let Some(p) = std::env::var_os("KASH_STDIO_BIN") {
+/// A binary of this build: `$var`, else `target/<profile>/<name>`, the test being in
+/// `target/<profile>/deps`.
+pub fn binary(name: &str, var: &str) -> PathBuf {
+    if let Some(p) = std::env::var_os(var) {
         return PathBuf::from(p);
     }
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe.parent().and_then(|d| d.parent()).unwrap();
-    let bin = profile_dir.join(format!("kash-stdio{}", std::env::consts::EXE_SUFFIX));
+    let bin = profile_dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.exists(),
-        "{} is missing: run `cargo build -p kash-stdio` first",
+        "{} is missing: run `cargo build -p {name}` first",
         bin.display()
     );
     bin
@@ -123,6 +126,8 @@ pub struct Process {
     pub child: Child,
     pub stdout: Captured,
     pub stderr: Captured,
+    /// A server for many clients (kash-http): stopped at the end of the session, not waited.
+    pub server: bool,
 }
 
 /// A client connected to a server.
@@ -132,6 +137,8 @@ pub struct Session {
     pub tools: Vec<Tool>,
     /// The child process, over stdio.
     pub process: Option<Process>,
+    /// The tools called so far.
+    pub called: Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -178,6 +185,63 @@ pub async fn connect(sandbox: &Sandbox, era: Era, flags: &[&str], client: TestCl
                 .env("API_BASE", sandbox.base_url());
             spawn(cmd, era, client).await
         }
+        Transport::Http(bin) => {
+            let mut cmd = command(&bin, flags);
+            cmd.args(["--addr", "127.0.0.1:0", "--api-base", sandbox.base_url()]);
+            let c = sandbox.credentials();
+            let token = format!("{}:{}", c.shop_id, c.api_key);
+            spawn_http(cmd, &token, era, client).await
+        }
+    }
+}
+
+/// Starts `kash-http` with `cmd`, reads its ready line, and connects with `token`.
+pub async fn spawn_http(mut cmd: Command, token: &str, era: Era, client: TestClient) -> Session {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = cmd.spawn().unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("kash-http prints its ready line")
+        .unwrap()
+        .expect("a ready line");
+    let ready: Value = serde_json::from_str(&line).unwrap();
+    let url = ready["mcp_url"].as_str().unwrap().to_owned();
+    let stderr = Captured::default();
+    let mut err = child.stderr.take().unwrap();
+    let err_copy = stderr.clone();
+    tokio::spawn(async move {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = err.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            err_copy.0.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let mut session = connect_http(&url, token, era, client).await;
+    session.process = Some(Process {
+        child,
+        stdout: Captured::default(),
+        stderr,
+        server: true,
+    });
+    session
+}
+
+/// Connects to a kash-http server's MCP endpoint `url` with this bearer `token`.
+pub async fn connect_http(url: &str, token: &str, era: Era, client: TestClient) -> Session {
+    use rmcp::transport::StreamableHttpClientTransport;
+    use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+    let config = StreamableHttpClientTransportConfig::with_uri(url.to_owned()).auth_header(token);
+    let transport = StreamableHttpClientTransport::from_config(config);
+    let client = start_client(client, transport, era).await;
+    let tools = client.list_all_tools().await.unwrap_or_default();
+    Session {
+        client,
+        tools,
+        process: None,
+        called: Mutex::default(),
     }
 }
 
@@ -228,7 +292,9 @@ pub async fn spawn(mut cmd: Command, era: Era, client: TestClient) -> Session {
             child,
             stdout,
             stderr,
+            server: false,
         }),
+        called: Mutex::default(),
     }
 }
 
@@ -290,6 +356,7 @@ pub async fn serve_in_process(server: KashMcp, era: Era, client: TestClient) -> 
         client,
         tools,
         process: None,
+        called: Mutex::default(),
     }
 }
 
@@ -345,6 +412,7 @@ impl Session {
         if let Some(tool) = self.tools.iter().find(|t| t.name == name) {
             crate::schema::check_output(tool, &result);
         }
+        self.called.lock().unwrap().insert(name.to_owned());
         result
     }
 
@@ -370,6 +438,13 @@ impl Session {
         text
     }
 
+    /// The names of the tools listed at the start, sorted.
+    pub fn tool_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.tools.iter().map(|t| t.name.to_string()).collect();
+        names.sort();
+        names
+    }
+
     /// Everything the server process wrote (nothing in process).
     pub fn output(&self) -> String {
         self.process
@@ -378,10 +453,15 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// Closes the client; a child process must exit.
+    /// Closes the client; a `kash-stdio` child must exit (its status), a `kash-http` child is
+    /// stopped (`None`, as in process).
     pub async fn close(mut self) -> Option<std::process::ExitStatus> {
         let _ = self.client.cancel().await;
         let mut p = self.process.take()?;
+        if p.server {
+            let _ = p.child.kill().await;
+            return None;
+        }
         Some(
             tokio::time::timeout(Duration::from_secs(10), p.child.wait())
                 .await

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use kash_api::lists::{List, ListKind, ListText, TextFormat};
-use kash_api::{KashClient, KashError, TransportKind};
+use kash_api::{KashClient, KashError};
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -196,16 +196,7 @@ pub async fn timeout<K: ListKind>() {
         .mount(&server)
         .await;
     let err = list::<K>(&client).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            KashError::Transport {
-                kind: TransportKind::Timeout,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(err.is_timeout(), "{err:?}");
     assert!(err.is_retryable());
     assert_no_key(&err);
 }

@@ -1,11 +1,7 @@
 //! kash-api integration tests: every endpoint against wiremock, asserting what was sent.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing)]
+#![allow(missing_docs)]
 
 mod errors;
 mod lists;

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use kash_api::ids::*;
 use kash_api::orders::{DeliveryMethod, ListOrders, OrderKind, PaymentState, VatAmount};
-use kash_api::{Decimal, KashError, TransportKind};
+use kash_api::{Decimal, KashError};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -293,16 +293,7 @@ async fn order_errors_500_and_timeout() {
         )
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            KashError::Transport {
-                kind: TransportKind::Timeout,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(err.is_timeout(), "{err:?}");
     assert_no_key(&err);
 }
 

@@ -488,6 +488,51 @@ mod tests {
     }
 
     #[test]
+    fn filters_narrow_and_groups_split() {
+        let mut late = order(4, 800, 4, 22, 7, false);
+        late.ts = 2_000;
+        late.delivery = 1;
+        let mut early = order(5, 200, 4, 7, 7, false);
+        early.ts = 1_000;
+        let d = DayFacts {
+            date: "2026-11-20".into(),
+            orders: vec![late, early, order(6, 500, 4, 12, 9, false)],
+        };
+        let days = [&d];
+        let total = |f: Filters| aggregate(&days, &f, GroupBy::None).total.revenue;
+        let hours = Filters {
+            hour_from: Some(8),
+            hour_to: Some(21),
+            ..Filters::default()
+        };
+        assert_eq!(total(hours), 500, "only the noon order is within 8h-21h");
+        let delivery = Filters {
+            delivery: vec![1],
+            ..Filters::default()
+        };
+        assert_eq!(total(delivery), 800);
+        let customer = Filters {
+            customer: Some(7),
+            ..Filters::default()
+        };
+        assert_eq!(total(customer), 1000);
+        let instants = Filters {
+            from_ts: Some(1_500),
+            to_ts: Some(2_500),
+            ..Filters::default()
+        };
+        assert_eq!(total(instants), 800, "from included, to excluded");
+        let by_hour = aggregate(&days, &Filters::default(), GroupBy::Hour);
+        assert_eq!(by_hour.groups.len(), 3);
+        let by_mode = aggregate(&days, &Filters::default(), GroupBy::PaymentMode);
+        assert_eq!(
+            by_mode.groups.values().map(|a| a.revenue).sum::<i64>(),
+            1500
+        );
+        assert_eq!(by_mode.total.unpaid_amount, 500, "customer 9 has not paid");
+    }
+
+    #[test]
     fn day_numbers() {
         assert_eq!(day_number("1970-01-01"), 0);
         assert_eq!(day_number("2026-11-16") - day_number("2026-11-09"), 7);

@@ -34,3 +34,37 @@ pub(crate) fn with_bounds(filters: &Filters, period: &Period) -> Filters {
         ..filters.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use jiff::tz::TimeZone;
+
+    use super::*;
+    use crate::period::Preset;
+
+    fn day(date: &str) -> std::sync::Arc<DayFacts> {
+        std::sync::Arc::new(DayFacts {
+            date: date.to_owned(),
+            orders: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn the_days_of_a_period_and_its_instants() {
+        let now: jiff::Timestamp = "2026-11-24T16:30:00Z".parse().unwrap();
+        let tz = TimeZone::get("Europe/Paris").unwrap();
+        let week = Period::preset(Preset::LastWeek, now, &tz).unwrap();
+        let loaded: Vec<_> = ["2026-11-15", "2026-11-16", "2026-11-22", "2026-11-23"]
+            .into_iter()
+            .map(day)
+            .collect();
+        let kept: Vec<String> = days_of(&loaded, &week)
+            .iter()
+            .map(|d| d.date.clone())
+            .collect();
+        assert_eq!(kept, ["2026-11-16", "2026-11-22"]);
+        let bounded = with_bounds(&Filters::default(), &week);
+        assert_eq!(bounded.from_ts, Some(week.from.timestamp().as_second()));
+        assert_eq!(bounded.to_ts, Some(week.to.timestamp().as_second()));
+    }
+}

@@ -89,7 +89,7 @@ impl KashMcp {
     ) -> Self {
         let specs = tools::all_specs();
         let validators = specs.iter().map(|_| OnceLock::new()).collect();
-        let codec = RequestStateCodec::new_unchecked(config.request_state_key.clone());
+        let codec = RequestStateCodec::new_unchecked(config.request_state_key.to_vec());
         let instructions = instructions(&config);
         Self {
             shared: Arc::new(Shared {

@@ -133,15 +133,7 @@ async fn read_only_toolsets_and_french() {
         TestClient::plain(),
     )
     .await;
-    let mut names: Vec<String> = s
-        .client
-        .list_all_tools()
-        .await
-        .unwrap()
-        .iter()
-        .map(|t| t.name.to_string())
-        .collect();
-    names.sort();
+    let names = s.tool_names();
     assert_eq!(
         names,
         [

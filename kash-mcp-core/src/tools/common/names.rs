@@ -260,3 +260,79 @@ pub(crate) async fn cashboxes(ctx: &Ctx<'_>, shop: &Shop) -> Option<Vec<Named>> 
 pub(crate) fn label_of(items: Option<&[Named]>, id: u64) -> Option<String> {
     items?.iter().find(|i| i.id == id).map(|i| i.label.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(list: &[&str]) -> Vec<Named> {
+        list.iter()
+            .enumerate()
+            .map(|(i, t)| titled(i as u64 + 1, Some(&(*t).to_owned())))
+            .collect()
+    }
+
+    fn found(query: &str, items: &[Named]) -> Result<u64, String> {
+        match find_by_name(query, items, |i| vec![i.label.as_str()]) {
+            Found::One(i) => Ok(i.id),
+            Found::Ambiguous(l) => Err(format!(
+                "ambiguous {:?}",
+                l.iter().map(|i| i.id).collect::<Vec<_>>()
+            )),
+            Found::Nothing(l) => Err(format!(
+                "nothing {:?}",
+                l.iter().map(|i| i.id).collect::<Vec<_>>()
+            )),
+        }
+    }
+
+    #[test]
+    fn the_one_rule_for_names() {
+        let items = named(&[
+            "Pain",
+            "Pain au chocolat",
+            "Pain aux raisins",
+            "Éclair café",
+        ]);
+        assert_eq!(found("pain", &items), Ok(1), "the only exact name");
+        assert_eq!(
+            found("ECLAIR CAFE", &items),
+            Ok(4),
+            "case and accents aside"
+        );
+        assert_eq!(found("chocolat", &items), Ok(2), "the only good match");
+        assert_eq!(found("pain au", &items), Err("ambiguous [2, 3]".into()));
+        assert_eq!(found("croissant", &items), Err("nothing []".into()));
+        let typo = found("pain au chocolt", &items).unwrap_err();
+        assert!(
+            typo.starts_with("nothing [2"),
+            "a typo: the closest first: {typo}"
+        );
+        let twins = named(&["Café", "Café"]);
+        assert_eq!(
+            found("café", &twins),
+            Err("ambiguous [1, 2]".into()),
+            "two of a name"
+        );
+    }
+
+    #[test]
+    fn customers_of_the_same_name_are_told_apart() {
+        let list: Vec<kash_api::customers::Customer> = serde_json::from_value(serde_json::json!([
+            {"id": 1, "lastname": "Dupont", "firstname": "Marie", "city": "Lyon"},
+            {"id": 2, "lastname": "Dupont", "firstname": "Marie", "city": "Paris"},
+            {"id": 3, "lastname": "Martin", "firstname": "Paul"}
+        ]))
+        .unwrap();
+        let names = customer_names(&list);
+        let label = |id| label_of(Some(&names), id).unwrap();
+        assert_ne!(label(1), label(2));
+        assert!(
+            label(1).contains("Lyon") && label(2).contains("Paris"),
+            "{} / {}",
+            label(1),
+            label(2)
+        );
+        assert_eq!(label(3), "Paul Martin");
+    }
+}

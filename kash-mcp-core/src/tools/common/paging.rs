@@ -167,3 +167,29 @@ pub(crate) fn project<T: Serialize>(
         })
         .collect())
 }
+
+/// Adds a page's lines to its summary, then the notice of a cut page, or how to get the next.
+pub(crate) fn page_text(
+    lang: Lang,
+    summary: &mut String,
+    lines: &[String],
+    notice: Option<&str>,
+    next: Option<usize>,
+) {
+    for line in lines {
+        summary.push('\n');
+        summary.push_str(line);
+    }
+    let more = next.map(|n| {
+        tr!(
+            lang,
+            "More: call again with offset={}.",
+            "Suite : rappelez avec offset={}.",
+            n
+        )
+    });
+    if let Some(n) = notice.map(str::to_owned).or(more) {
+        summary.push('\n');
+        summary.push_str(&n);
+    }
+}

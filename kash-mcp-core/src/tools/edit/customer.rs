@@ -3,7 +3,6 @@
 use kash_api::customers::{CustomerFields, CustomerRecord, Customers};
 use kash_api::ids::CustomerId;
 use kash_api::lists::ListKind;
-use rmcp::model::JsonObject;
 use serde::Deserialize;
 use serde_with::serde_as;
 
@@ -14,7 +13,7 @@ use crate::i18n::{Lang, Text};
 use crate::schema::Prop;
 use crate::shop::Shop;
 use crate::store::BoxFuture;
-use crate::{normalize, t, tr};
+use crate::{t, tr};
 
 /// The arguments of `client_create` and `client_update`.
 #[serde_as]
@@ -80,6 +79,7 @@ impl Kind for Customer {
 
     const RECORD: RecordKind = RecordKind::Customer;
     const TOOL: &'static str = "client";
+    const TOOLS: [&'static str; 3] = ["client_create", "client_update", "client_delete"];
     const ID_ARG: &'static str = "clientId";
     const LIST_TOOL: &'static str = "data_list_clients";
     const WORDS: Words = Words {
@@ -87,6 +87,13 @@ impl Kind for Customer {
         fr_the: "le client",
         fr_of: "de client",
     };
+    const RENAMES: &'static [(&'static str, &'static str)] = &[
+        ("idClient", "clientId"),
+        ("customerId", "clientId"),
+        ("lastName", "lastname"),
+        ("firstName", "firstname"),
+        ("postcode", "zip"),
+    ];
     const STALE: &'static [&'static str] = &[Customers::SCRIPT];
     const REQUIRED: &'static [&'static str] = &[];
     const IDEMPOTENT_UPDATE: bool = true;
@@ -150,19 +157,6 @@ impl Kind for Customer {
             v.insert(0, ("clientId", id_prop("", "")));
         }
         v
-    }
-
-    fn normalize(a: &mut JsonObject) {
-        for (old, new) in [
-            ("id", "clientId"),
-            ("idClient", "clientId"),
-            ("customerId", "clientId"),
-            ("lastName", "lastname"),
-            ("firstName", "firstname"),
-            ("postcode", "zip"),
-        ] {
-            normalize::rename(a, old, new);
-        }
     }
 
     fn id(args: &CustomerArgs) -> Option<CustomerId> {

@@ -6,7 +6,6 @@ use kash_api::departments::{DepartmentFields, DepartmentGroups, DepartmentRecord
 use kash_api::ids::{DepartmentGroupId, DepartmentId, VatRateId};
 use kash_api::lists::ListKind;
 use kash_api::products::Products;
-use rmcp::model::JsonObject;
 use serde::Deserialize;
 use serde_with::serde_as;
 
@@ -20,7 +19,7 @@ use crate::i18n::{Lang, Text};
 use crate::schema::Prop;
 use crate::shop::Shop;
 use crate::store::BoxFuture;
-use crate::{normalize, t, tr};
+use crate::{t, tr};
 
 /// The arguments of `department_create` and `department_update`.
 #[serde_as]
@@ -65,6 +64,11 @@ impl Kind for Department {
 
     const RECORD: RecordKind = RecordKind::Department;
     const TOOL: &'static str = "department";
+    const TOOLS: [&'static str; 3] = [
+        "department_create",
+        "department_update",
+        "department_delete",
+    ];
     const ID_ARG: &'static str = "departmentId";
     const LIST_TOOL: &'static str = "data_list_departments";
     const WORDS: Words = Words {
@@ -73,6 +77,11 @@ impl Kind for Department {
         fr_of: "de rayon",
     };
     // A product shows its department's VAT rate.
+    const RENAMES: &'static [(&'static str, &'static str)] = &[
+        ("vatID", "vatId"),
+        ("eatinvatID", "eatInVatId"),
+        ("deptGroupID", "groupId"),
+    ];
     const STALE: &'static [&'static str] = &[Departments::SCRIPT, Products::SCRIPT];
     const REQUIRED: &'static [&'static str] = &["title"];
     const IDEMPOTENT_UPDATE: bool = true;
@@ -129,17 +138,6 @@ impl Kind for Department {
             v.insert(0, ("departmentId", id_prop("", "")));
         }
         v
-    }
-
-    fn normalize(a: &mut JsonObject) {
-        for (old, new) in [
-            ("id", "departmentId"),
-            ("vatID", "vatId"),
-            ("eatinvatID", "eatInVatId"),
-            ("deptGroupID", "groupId"),
-        ] {
-            normalize::rename(a, old, new);
-        }
     }
 
     fn id(args: &DepartmentArgs) -> Option<DepartmentId> {

@@ -48,8 +48,10 @@ pub(super) trait Kind: Send + Sync + Sized + 'static {
 
     /// What it is, in the structured output.
     const RECORD: RecordKind;
-    /// Its name in the tools' names (`product_create`).
+    /// Its name in the tools' names (`product`).
     const TOOL: &'static str;
+    /// Its create, update and delete tools.
+    const TOOLS: [&'static str; 3];
     /// The argument holding its id.
     const ID_ARG: &'static str;
     /// The tool that finds its ids.
@@ -69,8 +71,8 @@ pub(super) trait Kind: Send + Sync + Sized + 'static {
 
     /// The properties of the create (or update) schema; the update's start with the id.
     fn props(create: bool) -> Vec<(&'static str, Prop)>;
-    /// Maps the old server's argument names to the published ones.
-    fn normalize(args: &mut JsonObject);
+    /// The old server's argument names and the published ones (`id` is the id's everywhere).
+    const RENAMES: &'static [(&'static str, &'static str)];
     /// The id argument.
     fn id(args: &Self::Args) -> Option<Self::Id>;
     /// A listed record's id.
@@ -225,27 +227,28 @@ pub(crate) fn specs() -> Vec<Spec> {
 
 fn kind_specs<K: Kind>() -> [Spec; 3] {
     let [create, update, delete] = K::TEXTS;
-    let spec = |suffix: &str, effect, (title, description): (Text, Text)| Spec {
-        name: tool_name::<K>(suffix),
+    let [create_name, update_name, delete_name] = K::TOOLS;
+    let spec = |name, effect, (title, description): (Text, Text)| Spec {
+        name,
         toolset: Some(Toolset::Catalog),
         effect,
         title,
         description,
         input: create_input::<K>,
         output: schema::output::<WriteOutput>,
-        normalize: K::normalize,
+        normalize: normalize::<K>,
         args: create_args::<K>,
         handler: flow::create::<K>,
     };
     [
-        spec("create", Effect::Additive, create),
+        spec(create_name, Effect::Additive, create),
         Spec {
             input: update_input::<K>,
             args: crate::args::names::<K::Args>,
             output: schema::output::<UpdateOutput>,
             handler: flow::update::<K>,
             ..spec(
-                "update",
+                update_name,
                 Effect::Update {
                     idempotent: K::IDEMPOTENT_UPDATE,
                 },
@@ -255,31 +258,10 @@ fn kind_specs<K: Kind>() -> [Spec; 3] {
         Spec {
             input: delete_input::<K>,
             handler: flow::delete::<K>,
-            normalize: normalize_delete::<K>,
             args: delete_args::<K>,
-            ..spec("delete", Effect::Delete, delete)
+            ..spec(delete_name, Effect::Delete, delete)
         },
     ]
-}
-
-/// `product_create`…: tool names are static; the nine are known.
-fn tool_name<K: Kind>(suffix: &str) -> &'static str {
-    const NAMES: [&str; 9] = [
-        "product_create",
-        "product_update",
-        "product_delete",
-        "department_create",
-        "department_update",
-        "department_delete",
-        "client_create",
-        "client_update",
-        "client_delete",
-    ];
-    let wanted = format!("{}_{suffix}", K::TOOL);
-    NAMES
-        .into_iter()
-        .find(|n| *n == wanted)
-        .unwrap_or("unnamed_tool")
 }
 
 /// A creation reads every argument of an update but its id and `UPDATE_ONLY`.
@@ -313,8 +295,12 @@ fn delete_input<K: Kind>(lang: Lang) -> JsonObject {
     )
 }
 
-fn normalize_delete<K: Kind>(args: &mut JsonObject) {
-    K::normalize(args);
+/// The old names mapped to the published ones.
+fn normalize<K: Kind>(args: &mut JsonObject) {
+    crate::normalize::rename(args, "id", K::ID_ARG);
+    for (old, new) in K::RENAMES {
+        crate::normalize::rename(args, old, new);
+    }
 }
 
 // ---------------------------------------------------------------------------------------

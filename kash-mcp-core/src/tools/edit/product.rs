@@ -7,7 +7,6 @@ use kash_api::departments::Departments;
 use kash_api::ids::{DepartmentId, ProductId, VariationId, VatRateId};
 use kash_api::products::{ProductFields, ProductRecord, Products};
 use kash_api::variations::Variations;
-use rmcp::model::JsonObject;
 use serde::Deserialize;
 use serde_json::json;
 use serde_with::serde_as;
@@ -22,7 +21,7 @@ use crate::i18n::{self, Lang};
 use crate::schema::Prop;
 use crate::shop::Shop;
 use crate::store::BoxFuture;
-use crate::{normalize, t, tr};
+use crate::{t, tr};
 
 /// The arguments of `product_create` and `product_update`.
 #[serde_as]
@@ -95,6 +94,7 @@ impl Kind for Product {
 
     const RECORD: RecordKind = RecordKind::Product;
     const TOOL: &'static str = "product";
+    const TOOLS: [&'static str; 3] = ["product_create", "product_update", "product_delete"];
     const ID_ARG: &'static str = "productId";
     const LIST_TOOL: &'static str = "data_list_products";
     const WORDS: Words = Words {
@@ -102,6 +102,13 @@ impl Kind for Product {
         fr_the: "l'article",
         fr_of: "d'article",
     };
+    const RENAMES: &'static [(&'static str, &'static str)] = &[
+        ("deptID", "departmentId"),
+        ("deptId", "departmentId"),
+        ("vatID", "vatId"),
+        ("eatinvatID", "eatInVatId"),
+        ("sku", "internalId"),
+    ];
     const STALE: &'static [&'static str] = &[<Products as kash_api::lists::ListKind>::SCRIPT];
     const UPDATE_ONLY: &'static [&'static str] = &["stockDelta"];
     const REQUIRED: &'static [&'static str] = &["title", "price", "departmentId"];
@@ -201,19 +208,6 @@ impl Kind for Product {
             ));
         }
         v
-    }
-
-    fn normalize(a: &mut JsonObject) {
-        for (old, new) in [
-            ("id", "productId"),
-            ("deptID", "departmentId"),
-            ("deptId", "departmentId"),
-            ("vatID", "vatId"),
-            ("eatinvatID", "eatInVatId"),
-            ("sku", "internalId"),
-        ] {
-            normalize::rename(a, old, new);
-        }
     }
 
     fn id(args: &ProductArgs) -> Option<ProductId> {

@@ -28,6 +28,7 @@ use crate::i18n::{self, Lang, Noun, Text};
 use crate::schema::{self, Prop};
 use crate::search::{self, Field};
 use crate::store::BoxFuture;
+use crate::tools::common::paging::page_text;
 use crate::{normalize, t, tr};
 
 mod kinds;
@@ -225,22 +226,7 @@ async fn call_list<K: Listed>(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     let next = (offset + fit < total).then_some(offset + fit);
     let notice = (fit < page.len()).then(|| cut_notice(lang, fit, limit, offset + fit));
     let mut summary = page_summary(lang, K::NOUN, total, offset, fit, query);
-    for line in &lines {
-        summary.push('\n');
-        summary.push_str(line);
-    }
-    if let Some(n) = &notice {
-        summary.push('\n');
-        summary.push_str(n);
-    } else if let Some(n) = next {
-        summary.push('\n');
-        summary.push_str(&tr!(
-            lang,
-            "More: call again with offset={}.",
-            "Suite : rappelez avec offset={}.",
-            n
-        ));
-    }
+    page_text(lang, &mut summary, &lines, notice.as_deref(), next);
     if total == 0
         && let Some(q) = query
     {

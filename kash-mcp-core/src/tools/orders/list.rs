@@ -14,7 +14,7 @@ use crate::i18n::{self};
 use crate::search::{self, Field};
 use crate::tools::common::delivery::MethodArg;
 use crate::tools::common::paging::{
-    DEFAULT_LIMIT, FieldsArg, cut_notice, fitting, page_bounds, page_budget, project,
+    DEFAULT_LIMIT, FieldsArg, cut_notice, fitting, page_bounds, page_budget, page_text, project,
 };
 use crate::tools::common::period::{RangeOut, resolve_period};
 use crate::tools::{Ctx, done};
@@ -193,22 +193,7 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     if fit > 0 {
         summary.push_str(&format!(" ({}–{}):", offset + 1, offset + fit));
     }
-    for line in &lines {
-        summary.push('\n');
-        summary.push_str(line);
-    }
-    if let Some(n) = &notice {
-        summary.push('\n');
-        summary.push_str(n);
-    } else if let Some(n) = next {
-        summary.push('\n');
-        summary.push_str(&tr!(
-            lang,
-            "More: call again with offset={}.",
-            "Suite : rappelez avec offset={}.",
-            n
-        ));
-    }
+    page_text(lang, &mut summary, &lines, notice.as_deref(), next);
     done(
         summary,
         &OrdersOutput {

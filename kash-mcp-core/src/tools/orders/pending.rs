@@ -14,11 +14,10 @@ use crate::period::{Period, Preset};
 use crate::search::{self, Field};
 use crate::tools::common::delivery::MethodArg;
 use crate::tools::common::paging::{
-    DEFAULT_LIMIT, FieldsArg, cut_notice, fitting, page_bounds, page_budget, project,
+    DEFAULT_LIMIT, FieldsArg, cut_notice, fitting, page_bounds, page_budget, page_text, project,
 };
 use crate::tools::common::period::RangeOut;
 use crate::tools::{Ctx, done};
-use crate::tr;
 use crate::views::{Amount, OrderView, delivery_method_label, payment_label};
 
 #[serde_as]
@@ -161,22 +160,13 @@ pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         },
         i18n::money(lang, amount)
     );
-    for line in lines.iter().take(fit) {
-        summary.push('\n');
-        summary.push_str(line);
-    }
-    if let Some(n) = &notice {
-        summary.push('\n');
-        summary.push_str(n);
-    } else if let Some(n) = next {
-        summary.push('\n');
-        summary.push_str(&tr!(
-            lang,
-            "More: call again with offset={}.",
-            "Suite : rappelez avec offset={}.",
-            n
-        ));
-    }
+    page_text(
+        lang,
+        &mut summary,
+        lines.get(..fit).unwrap_or_default(),
+        notice.as_deref(),
+        next,
+    );
     done(
         summary,
         &PendingOutput {

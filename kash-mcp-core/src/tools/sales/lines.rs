@@ -206,6 +206,21 @@ pub(super) fn check_amount(lang: Lang, n: usize, what: &str, v: Decimal) -> Tool
     Ok(())
 }
 
+/// The price a dept or free line needs (euros, VAT included, not negative).
+fn line_price(lang: Lang, n: usize, what: &str, price: Option<Decimal>) -> ToolResult<Decimal> {
+    let price = price.ok_or_else(|| {
+        ToolError::Invalid(tr!(
+            lang,
+            "Line {}: a {} needs `price` (euros, VAT included).",
+            "Ligne {} : une {} demande `price` (euros TTC).",
+            n,
+            what
+        ))
+    })?;
+    check_amount(lang, n, lang.pick("price", "prix"), price)?;
+    Ok(price)
+}
+
 pub(super) fn vat_for(refs: &Refs, id: Option<VatRateId>) -> Option<Decimal> {
     id.and_then(|i| refs.vat_by_id.get(&i.0).copied())
 }
@@ -445,15 +460,7 @@ pub(super) fn resolve_dept(
             )));
         }
     };
-    let price = item.price.ok_or_else(|| {
-        ToolError::Invalid(tr!(
-            lang,
-            "Line {}: a dept line needs `price` (euros, VAT included).",
-            "Ligne {} : une ligne dept demande `price` (euros TTC).",
-            n
-        ))
-    })?;
-    check_amount(lang, n, lang.pick("price", "prix"), price)?;
+    let price = line_price(lang, n, lang.pick("dept line", "ligne dept"), item.price)?;
     let title = item
         .title
         .clone()
@@ -467,31 +474,14 @@ pub(super) fn resolve_dept(
         vat_for(refs, dept.vat_id).or(dept.vat_rate)
     };
     Ok(ResolvedLine {
-        kind: "dept".into(),
-        product: None,
         department: Some(dept.id.0),
-        quantity: Decimal::ONE,
-        title_override: None,
-        price_override: None,
-        title,
-        unit_price: price,
-        total: price,
         vat_rate,
-        variations: Vec::new(),
-        variation_titles: Vec::new(),
+        ..ResolvedLine::amount("dept", title, price)
     })
 }
 
 pub(super) fn resolve_free(lang: Lang, n: usize, item: &FreeItem) -> ToolResult<ResolvedLine> {
-    let price = item.price.ok_or_else(|| {
-        ToolError::Invalid(tr!(
-            lang,
-            "Line {}: a free line needs `price` (euros, VAT included).",
-            "Ligne {} : une ligne libre demande `price` (euros TTC).",
-            n
-        ))
-    })?;
-    check_amount(lang, n, lang.pick("price", "prix"), price)?;
+    let price = line_price(lang, n, lang.pick("free line", "ligne libre"), item.price)?;
     let title = item
         .title
         .clone()
@@ -505,18 +495,80 @@ pub(super) fn resolve_free(lang: Lang, n: usize, item: &FreeItem) -> ToolResult<
             ))
         })?;
     check_text(lang, n, lang.pick("title", "libellé"), &title)?;
-    Ok(ResolvedLine {
-        kind: "free".into(),
-        product: None,
-        department: None,
-        quantity: Decimal::ONE,
-        title_override: None,
-        price_override: None,
-        title,
-        unit_price: price,
-        total: price,
-        vat_rate: None,
-        variations: Vec::new(),
-        variation_titles: Vec::new(),
-    })
+    Ok(ResolvedLine::amount("free", title, price))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn free(price: Option<&str>, title: Option<&str>) -> FreeItem {
+        serde_json::from_value(serde_json::json!({"price": price, "title": title})).unwrap()
+    }
+
+    #[test]
+    fn a_free_line_needs_a_price_and_a_one_line_title() {
+        let line = resolve_free(Lang::En, 1, &free(Some("4.5"), Some("Gift wrap"))).unwrap();
+        assert_eq!(line.kind, "free");
+        assert_eq!(
+            (line.unit_price, line.total),
+            (Decimal::new(45, 1), Decimal::new(45, 1))
+        );
+        let no_price = resolve_free(Lang::En, 2, &free(None, Some("x"))).unwrap_err();
+        assert!(
+            no_price
+                .to_string()
+                .starts_with("Line 2: a free line needs `price`")
+        );
+        let no_title = resolve_free(Lang::Fr, 3, &free(Some("1"), Some("  "))).unwrap_err();
+        assert!(
+            no_title
+                .to_string()
+                .starts_with("Ligne 3 : une ligne libre demande")
+        );
+    }
+
+    #[test]
+    fn texts_the_pos_would_split_and_negative_amounts_are_refused() {
+        assert!(check_text(Lang::En, 1, "title", "Pain au chocolat").is_ok());
+        let underscore = check_text(Lang::En, 1, "title", "pain_choc").unwrap_err();
+        assert!(underscore.to_string().contains("contains `_`"));
+        assert!(check_text(Lang::En, 1, "title", "two\nlines").is_err());
+        assert!(check_amount(Lang::En, 1, "price", Decimal::ZERO).is_ok());
+        let refund = check_amount(Lang::En, 1, "price", Decimal::new(-1, 0)).unwrap_err();
+        assert!(refund.to_string().contains("refund payment mode"));
+    }
+
+    fn product(id: u64, title: &str) -> Product {
+        serde_json::from_value(serde_json::json!({"id": id, "title": title, "price": "2.40"}))
+            .unwrap()
+    }
+
+    fn catalog(name: &str) -> CatalogItem {
+        serde_json::from_value(serde_json::json!({"product": name})).unwrap()
+    }
+
+    #[test]
+    fn a_product_named_is_found_by_the_one_rule_or_listed() {
+        let products = vec![
+            product(1, "Café"),
+            product(2, "Café crème"),
+            product(3, "Croissant"),
+            product(4, "Croissant aux amandes"),
+        ];
+        let found = |name: &str| find_product(Lang::En, 1, &catalog(name), &products);
+        assert_eq!(
+            found("cafe").unwrap().id.0,
+            1,
+            "the exact name, accents aside"
+        );
+        assert_eq!(found("creme").unwrap().id.0, 2, "the only good match");
+        let ambiguous = found("crois").unwrap_err().to_string();
+        assert!(
+            ambiguous.contains("ambiguous") && ambiguous.contains("#4"),
+            "{ambiguous}"
+        );
+        let none = found("croisant aux amendes").unwrap_err().to_string();
+        assert!(none.contains("Closest: Croissant aux amandes"), "{none}");
+    }
 }

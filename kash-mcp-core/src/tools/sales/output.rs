@@ -169,6 +169,26 @@ pub(super) struct ResolvedLine {
     pub(super) variation_titles: Vec<String>,
 }
 
+impl ResolvedLine {
+    /// A line of one `price` (a dept or free line), before its department and VAT.
+    pub(super) fn amount(kind: &str, title: String, price: Decimal) -> Self {
+        Self {
+            kind: kind.to_owned(),
+            product: None,
+            department: None,
+            quantity: Decimal::ONE,
+            title_override: None,
+            price_override: None,
+            title,
+            unit_price: price,
+            total: price,
+            vat_rate: None,
+            variations: Vec::new(),
+            variation_titles: Vec::new(),
+        }
+    }
+}
+
 impl Resolved {
     /// The sale as sent, with `mark` at the end of its private comment.
     pub(super) fn new_sale(&self, mark: Option<&str>) -> NewSale {

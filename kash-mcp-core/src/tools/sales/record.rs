@@ -100,6 +100,13 @@ fn now_s(ctx: &Ctx<'_>) -> i64 {
     ctx.now().as_second()
 }
 
+/// A doubtful sale's answer, nothing sent this time.
+fn still_doubtful(resolved: &Resolved, message: String) -> CallToolResponse {
+    let mut out = resolved.output(SaleStatus::Uncertain, message);
+    out.replay = true;
+    not_done(&out)
+}
+
 /// A sale's answer that is not a success: the text, and the sale's state as structured
 /// content.
 fn not_done(output: &SaleOutput) -> CallToolResponse {
@@ -349,8 +356,8 @@ async fn reconcile(
     let orders: Vec<Order> = match shop.client.send(&ListOrders::new(kind, from, to)).await {
         Ok(o) => o,
         Err(e) => {
-            let mut out = resolved.output(
-                SaleStatus::Uncertain,
+            return Ok(still_doubtful(
+                resolved,
                 tr!(
                     lang,
                     "Still uncertain: whether this sale was recorded could not be checked ({}). Nothing was sent again. Call again with {} in a moment.",
@@ -358,9 +365,7 @@ async fn reconcile(
                     crate::error::upstream_message(lang, &e),
                     handle.text(lang)
                 ),
-            );
-            out.replay = true;
-            return Ok(not_done(&out));
+            ));
         }
     };
     if let Some(order) = orders.iter().find(|o| {
@@ -396,8 +401,8 @@ async fn reconcile(
     let settle = i64::try_from(ctx.shared.config.sale_settle.as_secs()).unwrap_or(i64::MAX);
     let waited = now_s(ctx) - sent_at;
     if waited < settle {
-        let mut out = resolved.output(
-            SaleStatus::Uncertain,
+        return Ok(still_doubtful(
+            resolved,
             tr!(
                 lang,
                 "Not among the POS's orders yet, but the POS may still be handling it: nothing was sent again. Call again with {} in {} seconds; then the server records it if it is still not there.",
@@ -405,9 +410,7 @@ async fn reconcile(
                 handle.text(lang),
                 settle - waited
             ),
-        );
-        out.replay = true;
-        return Ok(not_done(&out));
+        ));
     }
     // Not recorded: send it now, once. One retry wins the attempt.
     let next = attempt + 1;
@@ -416,17 +419,15 @@ async fn reconcile(
         .await
         .map_err(|e| ToolError::store(ctx.lang, e))?;
     if !won {
-        let mut out = resolved.output(
-            SaleStatus::Uncertain,
+        return Ok(still_doubtful(
+            resolved,
             tr!(
                 lang,
                 "Another call is recording this sale right now; nothing was sent again. Call again with {} in a moment.",
                 "Un autre appel enregistre cette vente en ce moment ; rien n'a été renvoyé. Rappelez avec {} dans un instant.",
                 handle.text(lang)
             ),
-        );
-        out.replay = true;
-        return Ok(not_done(&out));
+        ));
     }
     store
         .set_json(

@@ -505,3 +505,37 @@ pub(super) fn due_time(
     }
     Ok(at)
 }
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+
+    #[test]
+    fn a_delivery_time_is_a_time_today_or_a_dated_time_within_a_year() {
+        let today = date(2026, 11, 24);
+        let at = due_time(Lang::En, "18:15", today, today).unwrap();
+        assert_eq!(at.to_string(), "2026-11-24T18:15:00");
+        let dated = due_time(Lang::En, "2026-11-25T07:30", today, today).unwrap();
+        assert_eq!(dated.to_string(), "2026-11-25T07:30:00");
+        for bad in ["25:00", "6pm", "2026-11-25 7:30"] {
+            let e = due_time(Lang::En, bad, today, today)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("is not a time"), "{bad}: {e}");
+        }
+        let far = due_time(Lang::En, "2028-01-01T10:00", today, today).unwrap_err();
+        assert!(far.to_string().contains("out of range"), "{far}");
+    }
+
+    #[test]
+    fn offsets_no_time_zone_uses_are_refused() {
+        assert!(check_offset(Lang::En, "valueDate", "2026-11-24T10:00:00+01:00").is_ok());
+        assert!(check_offset(Lang::En, "valueDate", "2026-11-24T10:00:00-12:00").is_ok());
+        assert!(check_offset(Lang::En, "valueDate", "2026-11-24").is_ok());
+        let e = check_offset(Lang::En, "valueDate", "2026-11-24T10:00:00+25:00").unwrap_err();
+        assert!(e.to_string().contains("no time zone uses"), "{e}");
+        assert!(check_offset(Lang::En, "valueDate", "2026-11-24T10:00:00+14:30").is_err());
+    }
+}

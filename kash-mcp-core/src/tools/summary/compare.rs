@@ -126,3 +126,45 @@ pub(super) fn compared(
         description,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use jiff::tz::TimeZone;
+
+    use super::*;
+
+    fn period(p: Preset) -> Period {
+        let now: jiff::Timestamp = "2026-11-24T16:30:00Z".parse().unwrap();
+        Period::preset(p, now, &TimeZone::get("Europe/Paris").unwrap()).unwrap()
+    }
+
+    /// A shift as ISO 8601 text ("P364D"), and whether it keeps the weekdays.
+    fn shown(kind: Comparison, p: Preset) -> Option<(String, bool)> {
+        shift(&period(p), kind).map(|(span, weekly)| (span.to_string(), weekly))
+    }
+
+    #[test]
+    fn periods_are_compared_with_the_same_weekdays_or_the_same_calendar_span() {
+        let same = Comparison::SamePeriodLastYear;
+        let keep = |s: &str, w| Some((s.to_owned(), w));
+        assert_eq!(
+            shown(same, Preset::LastWeek),
+            keep("P364D", true),
+            "52 weeks back"
+        );
+        assert_eq!(shown(same, Preset::LastMonth), keep("P1Y", false));
+        assert_eq!(
+            shown(Comparison::PreviousPeriod, Preset::LastMonth),
+            keep("P1M", false)
+        );
+        assert_eq!(
+            shown(Comparison::PreviousPeriod, Preset::Last30Days),
+            keep("P30D", false)
+        );
+        assert_eq!(
+            shown(Comparison::PreviousWeek, Preset::Today),
+            keep("P7D", false)
+        );
+        assert_eq!(shown(Comparison::None, Preset::Today), None);
+    }
+}

@@ -7,7 +7,11 @@ use kash_api::orders::DeliveryMethod;
 
 use super::args::{Ref, SortBy};
 use super::inputs::WEEKDAYS;
-use super::{Ctx, Named, label_of, resolve_name};
+use super::{
+    Ctx, DEFAULT_TOP, Groups, HashMap, MAX_ROWS, Named, compare_row, group_name, label_of,
+    resolve_name, row,
+};
+use crate::analytics::Aggregate;
 use crate::analytics::engine::{Acc, Filters, GroupBy, Key, day_number, month_key};
 use crate::error::{ToolError, ToolResult};
 use crate::i18n::{self, Lang};
@@ -207,4 +211,148 @@ pub(super) fn sort_rows(entries: &mut [(Key, Acc)], sort: SortBy) {
         };
         primary.then(ka.cmp(kb))
     });
+}
+
+/// What the rows of a summary are made from.
+pub(super) struct RowsOf<'a> {
+    pub(super) group: GroupBy,
+    pub(super) period: &'a Period,
+    pub(super) filters: &'a Filters,
+    pub(super) main: &'a Aggregate,
+    /// The compared period's figures, and its first day.
+    pub(super) before: Option<&'a Aggregate>,
+    pub(super) compared_start: Option<Date>,
+    pub(super) top: Option<usize>,
+    pub(super) sort: SortBy,
+    /// The names of the groups' keys, when they have names.
+    pub(super) names: Option<Vec<Named>>,
+}
+
+/// The rows of a grouped summary: the top ones, then "others" and "unassigned".
+pub(super) fn rows(lang: Lang, of: RowsOf<'_>) -> ToolResult<Groups> {
+    let RowsOf {
+        group,
+        period,
+        filters,
+        main,
+        before,
+        compared_start,
+        top,
+        sort,
+        names,
+    } = of;
+    let mut entries: Vec<(Key, Acc)> = main.groups.clone().into_iter().collect();
+    for k in buckets(group, period, filters) {
+        if !main.groups.contains_key(&k) {
+            entries.push((k, Acc::default()));
+        }
+    }
+    // "No customer" is not a customer: it is shown apart, not ranked.
+    let apart = matches!(
+        group,
+        GroupBy::Customer
+            | GroupBy::Product
+            | GroupBy::Department
+            | GroupBy::User
+            | GroupBy::Cashbox
+    );
+    let unassigned_acc = if apart {
+        entries
+            .iter()
+            .position(|(k, _)| *k == 0)
+            .map(|i| entries.swap_remove(i).1)
+    } else {
+        None
+    };
+    let count = entries.len();
+    let limit = match top {
+        Some(n) => n,
+        None if group.is_time() => {
+            if count > MAX_ROWS {
+                return Err(ToolError::Invalid(tr!(
+                    lang,
+                    "Grouping by {} over {} gives {} rows; an answer shows at most {}. Group by a longer unit (week, month), shorten the period, or give `top` (e.g. the 10 best).",
+                    "Regrouper par {} sur {} donne {} lignes ; une réponse en montre au plus {}. Regroupez par une unité plus longue (week, month), raccourcissez la période, ou donnez `top` (par exemple les 10 meilleurs).",
+                    group_name(group),
+                    period.label(lang),
+                    count,
+                    MAX_ROWS
+                )));
+            }
+            count
+        }
+        None => DEFAULT_TOP,
+    };
+    sort_rows(&mut entries, sort);
+    let labels = Labels { lang, group, names };
+    let before_by_pos: HashMap<Key, &Acc> = match (before, compared_start) {
+        (Some(b), Some(start)) => b
+            .groups
+            .iter()
+            .map(|(k, a)| (position(group, *k, start), a))
+            .collect(),
+        _ => HashMap::new(),
+    };
+    let start = period.from.date();
+    let empty = Acc::default();
+    let ranked = sort != SortBy::Key;
+    let mut rows = Vec::new();
+    let mut rest = Acc::default();
+    let mut rest_before = Acc::default();
+    let mut rest_n = 0usize;
+    for (i, (key, acc)) in entries.iter().enumerate() {
+        let prev = before.map(|_| {
+            *before_by_pos
+                .get(&position(group, *key, start))
+                .unwrap_or(&&empty)
+        });
+        if i < limit {
+            let mut r = row(
+                ranked.then_some(i + 1),
+                key_text(group, *key),
+                labels.label(*key),
+                acc,
+                &main.total,
+            );
+            if let Some(p) = prev {
+                compare_row(&mut r, acc, p);
+            }
+            rows.push(r);
+        } else {
+            rest.merge(acc);
+            if let Some(p) = prev {
+                rest_before.merge(p);
+            }
+            rest_n += 1;
+        }
+    }
+    let others = (rest_n > 0).then(|| {
+        let mut r = row(
+            None,
+            "others".to_owned(),
+            tr!(lang, "Others ({})", "Autres ({})", rest_n),
+            &rest,
+            &main.total,
+        );
+        if before.is_some() {
+            compare_row(&mut r, &rest, &rest_before);
+        }
+        r
+    });
+    let unassigned = unassigned_acc.map(|acc| {
+        let mut r = row(None, key_text(group, 0), labels.label(0), &acc, &main.total);
+        if let Some(b) = before {
+            compare_row(&mut r, &acc, b.groups.get(&0).unwrap_or(&empty));
+        }
+        r
+    });
+    Ok(Groups {
+        by: group_name(group).to_owned(),
+        sort_by: sort.name().to_owned(),
+        count,
+        shown: rows.len(),
+        rows,
+        others,
+        unassigned,
+    })
 }

@@ -7,7 +7,8 @@ use rmcp::model::CallToolResponse;
 
 use self::args::{Comparison, Many, Ref, SortBy, SummaryArgs, group_name};
 use self::compare::compared;
-use self::groups::{Labels, buckets, key_text, position, resolve_ref, sort_rows};
+use self::filters::Narrowed;
+use self::groups::RowsOf;
 use self::inputs::{input, normalize_summary};
 use self::output::{
     ComparedWith, ComparisonOut, Groups, GroupsOut, SourceOut, SummaryOutput, changes, compare_row,
@@ -15,7 +16,7 @@ use self::output::{
 };
 use self::text::{changes_text, rules, table};
 use super::{Ctx, Effect, Spec, done};
-use crate::analytics::engine::{self, Acc, Filters, GroupBy, Key};
+use crate::analytics::engine::{self, Filters, GroupBy};
 use crate::analytics::facts::DayFacts;
 use crate::analytics::loader::{self, LoadOptions, Progress, SourceStats};
 use crate::analytics::{days_of, with_bounds};
@@ -28,11 +29,11 @@ use crate::schema::{self};
 use crate::tools::common::figures::*;
 use crate::tools::common::names::*;
 use crate::tools::common::period::{RangeOut, resolve_period};
-use crate::views::delivery_method_label;
-use crate::{search, t, tr};
+use crate::{t, tr};
 
 mod args;
 mod compare;
+mod filters;
 mod groups;
 mod inputs;
 mod output;
@@ -130,136 +131,14 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     }
     let shop = ctx.shop()?;
 
-    // Filters, with names resolved.
-    let mut filters = Filters::default();
-    let mut described: Vec<String> = Vec::new();
-    if let Some(Many(methods)) = &args.delivery_method {
-        for m in methods {
-            let code = u8::try_from(m.0.code()).unwrap_or(255);
-            if !filters.delivery.contains(&code) {
-                filters.delivery.push(code);
-            }
-        }
-        described.push(
-            methods
-                .iter()
-                .map(|m| delivery_method_label(lang, m.0.name()))
-                .collect::<Vec<_>>()
-                .join(lang.pick(" or ", " ou ")),
-        );
-    }
-    if let Some(Many(days)) = &args.weekday {
-        for d in days {
-            if !filters.weekdays.contains(&d.0) {
-                filters.weekdays.push(d.0);
-            }
-        }
-        filters.weekdays.sort_unstable();
-        described.push(
-            filters
-                .weekdays
-                .iter()
-                .map(|d| i18n::weekday_long(lang, *d))
-                .collect::<Vec<_>>()
-                .join(lang.pick(" or ", " ou ")),
-        );
-    }
-    filters.hour_from = args.hour_from.and_then(|h| u8::try_from(h).ok());
-    filters.hour_to = args.hour_to.and_then(|h| u8::try_from(h).ok());
-    if args.hour_from.is_some() || args.hour_to.is_some() {
-        described.push(format!(
-            "{:02}:00–{:02}:00",
-            args.hour_from.unwrap_or(0),
-            args.hour_to.unwrap_or(24)
-        ));
-    }
-    let wanted = |given: bool, g: GroupBy| given || group == g;
-    let customer_list = if wanted(args.customer.is_some(), GroupBy::Customer) {
-        customers(ctx, &shop).await
-    } else {
-        None
-    };
-    let product_list = if wanted(args.product.is_some(), GroupBy::Product) {
-        products(ctx, &shop).await
-    } else {
-        None
-    };
-    let department_list = if wanted(args.department.is_some(), GroupBy::Department) {
-        departments(ctx, &shop).await
-    } else {
-        None
-    };
-    let mode_list = if wanted(args.payment_mode.is_some(), GroupBy::PaymentMode) {
-        payment_modes(ctx, &shop).await
-    } else {
-        None
-    };
-    if let Some(r) = &args.customer {
-        let (id, label) = resolve_ref(
-            ctx,
-            r,
-            ("customer", "client"),
-            "customer",
-            customer_list.as_deref(),
-        )
-        .await?;
-        filters.customer = Some(id);
-        described.push(tr!(lang, "customer {} (#{})", "client {} (#{})", label, id));
-    }
-    if let Some(r) = &args.product {
-        let (id, label) = resolve_ref(
-            ctx,
-            r,
-            ("product", "article"),
-            "product",
-            product_list.as_deref(),
-        )
-        .await?;
-        filters.product = Some(id);
-        described.push(tr!(lang, "product {} (#{})", "article {} (#{})", label, id));
-    }
-    if let Some(r) = &args.department {
-        let (id, label) = resolve_ref(
-            ctx,
-            r,
-            ("department", "rayon"),
-            "department",
-            department_list.as_deref(),
-        )
-        .await?;
-        filters.department = Some(id);
-        described.push(tr!(
-            lang,
-            "department {} (#{})",
-            "rayon {} (#{})",
-            label,
-            id
-        ));
-    }
-    if let Some(r) = &args.payment_mode {
-        let unpaid = matches!(r, Ref::Name(n) if matches!(search::normalize(n).as_str(), "unpaid" | "non paye" | "impaye" | "impayee" | "not paid"));
-        if unpaid {
-            filters.payment_mode = Some(0);
-            described.push(lang.pick("unpaid", "non payées").to_owned());
-        } else {
-            let (id, label) = resolve_ref(
-                ctx,
-                r,
-                ("payment mode", "mode de paiement"),
-                "paymentMode",
-                mode_list.as_deref(),
-            )
-            .await?;
-            filters.payment_mode = Some(id);
-            described.push(tr!(
-                lang,
-                "paid by {} (#{})",
-                "payées par {} (#{})",
-                label,
-                id
-            ));
-        }
-    }
+    let Narrowed {
+        filters,
+        described,
+        customer_list,
+        product_list,
+        department_list,
+        mode_list,
+    } = filters::narrow(ctx, &shop, &args, group).await?;
 
     // The compared period, and every day to load.
     let now = ctx.now().to_zoned(ctx.tz().clone());
@@ -304,49 +183,6 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     let groups = if group == GroupBy::None {
         None
     } else {
-        let mut entries: Vec<(Key, Acc)> = main.groups.clone().into_iter().collect();
-        for k in buckets(group, &period, &filters) {
-            if !main.groups.contains_key(&k) {
-                entries.push((k, Acc::default()));
-            }
-        }
-        // "No customer" is not a customer: it is shown apart, not ranked.
-        let apart = matches!(
-            group,
-            GroupBy::Customer
-                | GroupBy::Product
-                | GroupBy::Department
-                | GroupBy::User
-                | GroupBy::Cashbox
-        );
-        let unassigned_acc = if apart {
-            entries
-                .iter()
-                .position(|(k, _)| *k == 0)
-                .map(|i| entries.swap_remove(i).1)
-        } else {
-            None
-        };
-        let count = entries.len();
-        let limit = match top {
-            Some(n) => n,
-            None if group.is_time() => {
-                if count > MAX_ROWS {
-                    return Err(ToolError::Invalid(tr!(
-                        lang,
-                        "Grouping by {} over {} gives {} rows; an answer shows at most {}. Group by a longer unit (week, month), shorten the period, or give `top` (e.g. the 10 best).",
-                        "Regrouper par {} sur {} donne {} lignes ; une réponse en montre au plus {}. Regroupez par une unité plus longue (week, month), raccourcissez la période, ou donnez `top` (par exemple les 10 meilleurs).",
-                        group_name(group),
-                        period.label(lang),
-                        count,
-                        MAX_ROWS
-                    )));
-                }
-                count
-            }
-            None => DEFAULT_TOP,
-        };
-        sort_rows(&mut entries, sort);
         let names = match group {
             GroupBy::Customer => customer_list,
             GroupBy::Product => product_list,
@@ -356,78 +192,20 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             GroupBy::Cashbox => cashboxes(ctx, &shop).await,
             _ => None,
         };
-        let labels = Labels { lang, group, names };
-        let compared_start = comparison.as_ref().map(|c| c.period.from.date());
-        let before_by_pos: HashMap<Key, &Acc> = match (&before, compared_start) {
-            (Some(b), Some(start)) => b
-                .groups
-                .iter()
-                .map(|(k, a)| (position(group, *k, start), a))
-                .collect(),
-            _ => HashMap::new(),
-        };
-        let start = period.from.date();
-        let empty = Acc::default();
-        let ranked = sort != SortBy::Key;
-        let mut rows = Vec::new();
-        let mut rest = Acc::default();
-        let mut rest_before = Acc::default();
-        let mut rest_n = 0usize;
-        for (i, (key, acc)) in entries.iter().enumerate() {
-            let prev = before.as_ref().map(|_| {
-                *before_by_pos
-                    .get(&position(group, *key, start))
-                    .unwrap_or(&&empty)
-            });
-            if i < limit {
-                let mut r = row(
-                    ranked.then_some(i + 1),
-                    key_text(group, *key),
-                    labels.label(*key),
-                    acc,
-                    &main.total,
-                );
-                if let Some(p) = prev {
-                    compare_row(&mut r, acc, p);
-                }
-                rows.push(r);
-            } else {
-                rest.merge(acc);
-                if let Some(p) = prev {
-                    rest_before.merge(p);
-                }
-                rest_n += 1;
-            }
-        }
-        let others = (rest_n > 0).then(|| {
-            let mut r = row(
-                None,
-                "others".to_owned(),
-                tr!(lang, "Others ({})", "Autres ({})", rest_n),
-                &rest,
-                &main.total,
-            );
-            if before.is_some() {
-                compare_row(&mut r, &rest, &rest_before);
-            }
-            r
-        });
-        let unassigned = unassigned_acc.map(|acc| {
-            let mut r = row(None, key_text(group, 0), labels.label(0), &acc, &main.total);
-            if let Some(b) = &before {
-                compare_row(&mut r, &acc, b.groups.get(&0).unwrap_or(&empty));
-            }
-            r
-        });
-        Some(Groups {
-            by: group_name(group).to_owned(),
-            sort_by: sort.name().to_owned(),
-            count,
-            shown: rows.len(),
-            rows,
-            others,
-            unassigned,
-        })
+        Some(groups::rows(
+            lang,
+            RowsOf {
+                group,
+                period: &period,
+                filters: &filters,
+                main: &main,
+                before: before.as_ref(),
+                compared_start: comparison.as_ref().map(|c| c.period.from.date()),
+                top,
+                sort,
+                names,
+            },
+        )?)
     };
 
     // The answer.

@@ -1,11 +1,4 @@
 //! The seed's interactions, as a model would drive them, in both eras.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::cast_precision_loss
-)]
 
 use kash_e2e::client::TestClient;
 use kash_e2e::session::{ERAS, connect, orders_in, sandbox};

@@ -1,11 +1,5 @@
 //! A sale is money: through every fault the sandbox can inject, exactly one order in the end,
 //! and the model told the truth at each step.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

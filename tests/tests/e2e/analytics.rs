@@ -4,13 +4,6 @@
 //! implementation — for every `groupBy` and filter, across day, week, month and year
 //! boundaries, DST changes and refunds, with comparisons, the cache, and lines missing from
 //! the order list.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::cast_possible_truncation
-)]
 
 use std::collections::BTreeMap;
 

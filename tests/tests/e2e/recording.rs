@@ -1,11 +1,4 @@
 //! sale_create: exactly once, refused before sending when wrong, doubtful when doubtful.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::cast_precision_loss
-)]
 
 use kash_e2e::client::TestClient;
 use kash_e2e::session::{Era, connect, orders_in, sandbox, text_of};

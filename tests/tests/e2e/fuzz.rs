@@ -7,12 +7,6 @@
 //! `jsonschema` crate, with the one leniency the guide documents (numbers sent as numeric
 //! strings). The generator avoids the other documented leniencies (old argument names,
 //! synonyms such as delivery method codes), which the server maps before validating.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::collections::BTreeMap;
 use std::time::Duration;

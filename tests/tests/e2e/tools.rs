@@ -1,11 +1,5 @@
 //! Tool behaviour through an MCP client against the sandbox (in-process server): the fixes a
 //! new user asked for, each told as the user would see it.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use kash_e2e::harness::{Options, harness, text_of};
 use serde_json::{Value, json};

@@ -1,12 +1,6 @@
 //! `report_sales` and the report prompts through an MCP client, against the sandbox: every
 //! format, ranges with progress, per-day failures, the text budget, and agreement between the
 //! POS's own report and `sales_summary`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use base64::Engine as _;
 use kash_e2e::harness::{harness, harness_in, text_of};

@@ -1,13 +1,6 @@
 //! The questions shop owners ask most, each answered through the server in at most three tool
 //! calls, with the exact figures of the ground truth (`kash_e2e::truth`, computed from the
 //! sandbox's orders), in English and in French.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::cast_precision_loss
-)]
 
 use kash_api::Decimal;
 use kash_e2e::client::TestClient;

@@ -1,11 +1,4 @@
 //! Asking the user: --confirm-sales for sales, and deletes, in both eras.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::cast_precision_loss
-)]
 
 use std::sync::atomic::Ordering;
 

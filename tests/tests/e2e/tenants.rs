@@ -1,12 +1,6 @@
 //! One server, many callers: each request is answered for its own caller (shop, rights,
 //! language, time zone), and nothing cached for a shop reaches a caller whose credentials the
 //! POS did not accept for it (the tenant invariant of `kash_mcp_core::shop`).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::collections::HashMap;
 use std::sync::Arc;
