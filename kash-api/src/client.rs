@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
+use tokio::sync::Semaphore;
 use tracing::Instrument;
 
 use crate::credentials::{ApiKey, Credentials, ShopId};
@@ -74,6 +75,9 @@ struct PoolInner {
     http: reqwest::Client,
     retry: RetryPolicy,
     allow_insecure_http: bool,
+    /// Most calls at once to one shop (`None`: no limit), and each shop's gate.
+    per_shop: Option<usize>,
+    gates: std::sync::Mutex<std::collections::HashMap<String, std::sync::Weak<Semaphore>>>,
 }
 
 impl fmt::Debug for Pool {
@@ -93,6 +97,7 @@ pub struct PoolBuilder {
     user_agent: String,
     retry: RetryPolicy,
     allow_insecure_http: bool,
+    per_shop: Option<usize>,
 }
 
 impl Default for PoolBuilder {
@@ -103,6 +108,7 @@ impl Default for PoolBuilder {
             user_agent: concat!("kash-api/", env!("CARGO_PKG_VERSION")).to_owned(),
             retry: RetryPolicy::default(),
             allow_insecure_http: false,
+            per_shop: None,
         }
     }
 }
@@ -139,6 +145,14 @@ impl PoolBuilder {
         self
     }
 
+    /// At most `calls` requests at once to one shop (one POS address and shop id), whatever
+    /// the clients that send them: a server for many shops keeps one shop's long load from
+    /// taking every connection. Default: no limit.
+    pub fn per_shop_concurrency(mut self, calls: usize) -> Self {
+        self.per_shop = Some(calls.max(1));
+        self
+    }
+
     /// Builds the pool.
     ///
     /// # Errors
@@ -153,6 +167,8 @@ impl PoolBuilder {
                 http,
                 retry: self.retry,
                 allow_insecure_http: self.allow_insecure_http,
+                per_shop: self.per_shop,
+                gates: std::sync::Mutex::default(),
             }),
         })
     }
@@ -175,16 +191,35 @@ impl Pool {
 
     fn make(&self, credentials: Option<Credentials>, base_url: &str) -> Result<KashClient> {
         let base_url = normalize_base_url(base_url, self.inner.allow_insecure_http)?;
+        let shop_id = credentials
+            .as_ref()
+            .map_or_else(ShopId::anonymous, |c| c.shop_id.clone());
+        let gate = self.gate(&base_url, &shop_id);
         Ok(KashClient {
             inner: Arc::new(Inner {
                 pool: self.clone(),
                 base_url,
-                shop_id: credentials
-                    .as_ref()
-                    .map_or_else(ShopId::anonymous, |c| c.shop_id.clone()),
+                shop_id,
                 credentials,
+                gate,
             }),
         })
+    }
+
+    /// The shop's gate, shared by every live client of the shop.
+    fn gate(&self, base_url: &str, shop_id: &ShopId) -> Option<Arc<Semaphore>> {
+        let calls = self.inner.per_shop?;
+        let mut gates = self.inner.gates.lock().ok()?;
+        let key = format!("{base_url}|{}", shop_id.as_str());
+        if let Some(gate) = gates.get(&key).and_then(std::sync::Weak::upgrade) {
+            return Some(gate);
+        }
+        if gates.len() >= 1024 {
+            gates.retain(|_, g| g.strong_count() > 0);
+        }
+        let gate = Arc::new(Semaphore::new(calls));
+        gates.insert(key, Arc::downgrade(&gate));
+        Some(gate)
     }
 
     /// `getAuthToken.php` — exchanges a back-office login and password for the shop's
@@ -224,6 +259,8 @@ struct Inner {
     shop_id: ShopId,
     /// `None` for the anonymous client of a login.
     credentials: Option<Credentials>,
+    /// The shop's share of the pool ([`PoolBuilder::per_shop_concurrency`]).
+    gate: Option<Arc<Semaphore>>,
 }
 
 impl fmt::Debug for KashClient {
@@ -373,6 +410,11 @@ impl KashClient {
                     "application/x-www-form-urlencoded; charset=UTF-8",
                 )
                 .body(encoded),
+        };
+        // The permit is held while the answer is read (`attempt` reads it whole).
+        let _permit = match &self.inner.gate {
+            Some(gate) => gate.clone().acquire_owned().await.ok(),
+            None => None,
         };
         let started = Instant::now();
         let result = builder.send().await;

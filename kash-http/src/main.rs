@@ -1,6 +1,48 @@
-//! MCP over Streamable HTTP for the Kash POS. (Filled by the HTTP server issue.)
+//! `kash-http`: the Kash POS as a hosted MCP server over Streamable HTTP. Everything is in the
+//! library; this reads the flags, starts, prints the ready line and serves until a signal.
 
-fn main() {
-    eprintln!("kash-http: not implemented yet");
-    std::process::exit(2);
+use std::process::ExitCode;
+
+use clap::Parser;
+use kash_http::settings::{Args, LogFormatArg};
+use kash_mcp_core::front::{LogFormat, ShutdownSignal, init_tracing};
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let format = match args.log_format {
+        LogFormatArg::Text => LogFormat::Text,
+        LogFormatArg::Json => LogFormat::Json,
+    };
+    init_tracing("warn,kash_http=info,kash_mcp_core=info", format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kash-http: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    ExitCode::from(runtime.block_on(run(args)))
+}
+
+async fn run(args: Args) -> u8 {
+    let started = match kash_http::start::start(args).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kash-http: {e}");
+            return e.code;
+        }
+    };
+    println!("{}", started.ready_line());
+    tracing::info!(url = %started.mcp_url, "listening");
+    let mut signal = ShutdownSignal::install();
+    match started.serve(async move { signal.recv().await }).await {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("kash-http: the server stopped: {e}");
+            1
+        }
+    }
 }

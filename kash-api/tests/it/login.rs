@@ -223,3 +223,49 @@ async fn clients_of_one_pool_keep_their_own_credentials() {
     assert_ne!(fa, a.key_fingerprint(b"other salt").unwrap(), "salted");
     assert!(!fa.contains("eleven") && fa.len() == 32, "{fa}");
 }
+
+/// A pool's per-shop limit: a shop with many calls at once waits its turn; another shop's
+/// call does not wait behind it.
+#[tokio::test]
+async fn one_shop_busy_does_not_hold_up_another() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/workers/getUsers.php"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("[]")
+                .set_delay(std::time::Duration::from_millis(300)),
+        )
+        .mount(&server)
+        .await;
+    let pool = kash_api::Pool::builder()
+        .per_shop_concurrency(2)
+        .build()
+        .unwrap();
+    let creds = |shop: &str| kash_api::Credentials {
+        shop_id: kash_api::ShopId::new(shop).unwrap(),
+        api_key: kash_api::ApiKey::new("key").unwrap(),
+    };
+    let start = std::time::Instant::now();
+    // Six calls of shop 11, each through a client of its own: they share the shop's gate.
+    let busy: Vec<_> = (0..6)
+        .map(|_| {
+            let c = pool.client(creds("11"), &server.uri()).unwrap();
+            tokio::spawn(async move {
+                c.list_users().await.unwrap();
+                start.elapsed()
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let other = pool.client(creds("22"), &server.uri()).unwrap();
+    other.list_users().await.unwrap();
+    let other_done = start.elapsed();
+    let mut last = std::time::Duration::ZERO;
+    for t in busy {
+        last = last.max(t.await.unwrap());
+    }
+    // Two at a time: three waves of 300 ms for shop 11; shop 22 went straight through.
+    assert!(last >= std::time::Duration::from_millis(850), "{last:?}");
+    assert!(other_done < last, "{other_done:?} vs {last:?}");
+}

@@ -1,0 +1,469 @@
+//! MCP over Streamable HTTP for the Kash POS: the hosted server, for many shops at once.
+//!
+//! [`app`] builds the axum router from an [`AppState`]; `main.rs` only reads the settings,
+//! opens the stores, binds the socket and serves. No tool logic lives here: the tools are
+//! `kash_mcp_core`'s, served by rmcp's `StreamableHttpService` at `/mcp`.
+//!
+//! # Where things live
+//! | Module | What it holds |
+//! |---|---|
+//! | [`auth`] | who may call: static (each caller's shop credentials, verified against the POS), single-shop (the server's tokens) |
+//! | [`principal`] | the [`Principal`](principal::Principal) of a request, and the core's `ShopProvider` that reads it |
+//! | [`sessions`] | legacy sessions bound to the principal that opened them, capped, expired when idle |
+//! | [`store`] | memory, file (redb) and Redis stores |
+//! | [`metrics`] | `/metrics` |
+//! | [`settings`] | flags and environment |
+//!
+//! Every request is authenticated before rmcp sees it; the principal travels in the request's
+//! extensions to the tools. Both protocol eras are served on `/mcp`: 2026-07-28 clients
+//! statelessly on any replica, older ones with `Mcp-Session-Id` sessions (or statelessly with
+//! `--stateless`).
+
+pub mod auth;
+pub mod metrics;
+pub mod principal;
+pub mod sessions;
+pub mod settings;
+pub mod start;
+pub mod store;
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use futures_util::StreamExt as _;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use kash_mcp_core::{KashMcp, Store};
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt as _;
+
+use crate::auth::{Auth, Refusal};
+use crate::metrics::{Metrics, RequestLabels};
+use crate::principal::{Principal, accept_language};
+use crate::sessions::TenantSessions;
+
+/// The MCP endpoint of the server.
+pub type McpService = StreamableHttpService<KashMcp, TenantSessions>;
+
+/// Requests a principal (and an address) may make: a sustained rate and a burst.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    /// Requests per second, sustained.
+    pub per_second: NonZeroU32,
+    /// Requests at once.
+    pub burst: NonZeroU32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            per_second: NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
+            burst: NonZeroU32::new(60).unwrap_or(NonZeroU32::MIN),
+        }
+    }
+}
+
+/// Everything the routes share.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    mcp: McpService,
+    sessions: Arc<TenantSessions>,
+    auth: Auth,
+    metrics: Metrics,
+    by_principal: DefaultKeyedRateLimiter<Arc<str>>,
+    by_address: DefaultKeyedRateLimiter<IpAddr>,
+    stores: Vec<(&'static str, Arc<dyn Store>)>,
+    card: serde_json::Value,
+    manifest: serde_json::Value,
+    trust_proxy: bool,
+    request_timeout: Duration,
+    /// Cancels every session and stream at shutdown.
+    shutdown: CancellationToken,
+    /// POST requests being answered (their streams not yet ended).
+    in_flight: Arc<AtomicUsize>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}
+
+/// What the server is told at start.
+#[derive(Debug)]
+pub struct Options {
+    /// How callers authenticate.
+    pub auth: Auth,
+    /// The URL clients reach `/mcp` through (without `/mcp`).
+    pub public_url: url::Url,
+    /// Serve legacy clients without sessions (replicas without affinity).
+    pub stateless: bool,
+    /// Session limits.
+    pub sessions: sessions::SessionLimits,
+    /// Rate limits per principal and per address.
+    pub rate: RateLimits,
+    /// The stores `/ready` checks, by name.
+    pub stores: Vec<(&'static str, Arc<dyn Store>)>,
+    /// Honour `X-Forwarded-For` (behind a reverse proxy that sets it).
+    pub trust_proxy: bool,
+    /// Largest request body, in bytes.
+    pub max_body: usize,
+    /// Longest a request may take before the server answers 504.
+    pub request_timeout: Duration,
+}
+
+impl AppState {
+    /// The state of a server serving `server` with these options.
+    pub fn new(server: KashMcp, options: Options) -> Self {
+        let sessions = Arc::new(TenantSessions::new(options.sessions));
+        let host = options
+            .public_url
+            .host_str()
+            .unwrap_or("localhost")
+            .to_owned();
+        let origin = options.public_url.origin().ascii_serialization();
+        let shutdown = CancellationToken::new();
+        let mut config = StreamableHttpServerConfig::default()
+            .with_cancellation_token(shutdown.clone())
+            .with_legacy_session_mode(!options.stateless)
+            .with_allowed_hosts([host, "localhost".into(), "127.0.0.1".into(), "::1".into()])
+            .with_allowed_origins([
+                origin,
+                "http://localhost:*".to_owned(),
+                "http://127.0.0.1:*".to_owned(),
+            ])
+            .with_max_request_body_bytes(options.max_body);
+        if options.stateless {
+            config = config.with_json_response(true);
+        }
+        let factory = server.clone();
+        let mcp = StreamableHttpService::new(move || Ok(factory.clone()), sessions.clone(), config);
+        let quota = Quota::per_second(options.rate.per_second).allow_burst(options.rate.burst);
+        let url = options
+            .public_url
+            .join("mcp")
+            .map_or_else(|_| String::new(), |u| u.to_string());
+        let tools: Vec<serde_json::Value> = server
+            .tools()
+            .iter()
+            .map(|t| json!({"name": t.name, "title": t.title, "description": t.description}))
+            .collect();
+        let version = env!("CARGO_PKG_VERSION");
+        Self {
+            inner: Arc::new(Inner {
+                mcp,
+                sessions,
+                auth: options.auth,
+                metrics: Metrics::default(),
+                by_principal: RateLimiter::keyed(quota),
+                by_address: RateLimiter::keyed(quota),
+                stores: options.stores,
+                card: json!({
+                    "$schema": "https://static.modelcontextprotocol.io/schemas/v1/server-card.schema.json",
+                    "name": "click.kash/pos",
+                    "version": version,
+                    "description": "Run a Kash point of sale: sales, orders, catalogue, stock, customers.",
+                    "remotes": [{
+                        "type": "streamable-http",
+                        "url": url,
+                        "supportedProtocolVersions": ["2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"]
+                    }]
+                }),
+                manifest: json!({
+                    "name": kash_mcp_core::SERVER_NAME,
+                    "version": version,
+                    "description": "MCP server for the Kash point of sale",
+                    "endpoint": url,
+                    "transport": "streamable-http",
+                    "tools": tools,
+                }),
+                trust_proxy: options.trust_proxy,
+                request_timeout: options.request_timeout,
+                shutdown,
+                in_flight: Arc::new(AtomicUsize::new(0)),
+            }),
+        }
+    }
+
+    /// Open legacy sessions.
+    pub async fn open_sessions(&self) -> usize {
+        self.inner.sessions.open().await
+    }
+
+    /// Ends every session once the calls in flight are answered (at most 30 s later): their
+    /// streams close, so a graceful shutdown completes.
+    pub fn end_sessions(&self) {
+        let inner = self.inner.clone();
+        tokio::spawn(async move {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while inner.in_flight.load(Ordering::Acquire) > 0 && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            inner.shutdown.cancel();
+        });
+    }
+
+    /// Forgets rate-limit entries of callers not seen lately (call now and then).
+    pub fn prune(&self) {
+        self.inner.by_principal.retain_recent();
+        self.inner.by_address.retain_recent();
+    }
+}
+
+/// The router: `/mcp`, `/mcp/server-card`, `/health`, `/ready`, `/metrics`,
+/// `/.well-known/mcp/manifest.json`.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/mcp", axum::routing::any(mcp))
+        .route("/mcp/server-card", get(server_card))
+        .route("/.well-known/mcp/manifest.json", get(manifest))
+        .route("/health", get(|| async { "ok" }))
+        .route("/ready", get(ready))
+        .route("/metrics", get(metrics))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), measure))
+        .with_state(state)
+}
+
+/// Counts and times every request.
+async fn measure(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = match req.uri().path() {
+        "/mcp" => "mcp",
+        "/health" => "health",
+        "/ready" => "ready",
+        "/metrics" => "metrics",
+        _ => "discovery",
+    };
+    let response = next.run(req).await;
+    let m = &state.inner.metrics;
+    m.requests
+        .get_or_create(&RequestLabels {
+            route: route.to_owned(),
+            status: response.status().as_u16(),
+        })
+        .inc();
+    m.latency.observe(started.elapsed().as_secs_f64());
+    response
+}
+
+/// A JSON error answer.
+fn refusal(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+fn too_many(wait: Duration) -> Response {
+    let mut r = refusal(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too many requests: slow down and try again",
+    );
+    let secs = wait.as_secs().max(1).to_string();
+    if let Ok(v) = HeaderValue::from_str(&secs) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+/// The caller's address: the socket's, or the proxy's `X-Forwarded-For` when trusted.
+fn address(req: &Request, trust_proxy: bool) -> Option<IpAddr> {
+    if trust_proxy
+        && let Some(ip) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return Some(ip);
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// `/mcp`: the address's rate limit, authentication, the principal's rate limit, the session
+/// cap, then rmcp with the principal in the request and in the session manager's scope.
+async fn mcp(State(state): State<AppState>, req: Request) -> Response {
+    let inner = &state.inner;
+    let limited = |wait| {
+        inner.metrics.limited.inc();
+        too_many(wait)
+    };
+    let clock = governor::clock::DefaultClock::default();
+    if let Some(ip) = address(&req, inner.trust_proxy)
+        && let Err(not_until) = inner.by_address.check_key(&ip)
+    {
+        return limited(not_until.wait_time_from(governor::clock::Clock::now(&clock)));
+    }
+    let mut principal: Principal = match inner.auth.principal(req.headers()).await {
+        Ok(p) => p,
+        Err(Refusal::Unverified(m)) => return refusal(StatusCode::SERVICE_UNAVAILABLE, &m),
+        Err(Refusal::Missing(m) | Refusal::Wrong(m)) => {
+            let mut r = refusal(StatusCode::UNAUTHORIZED, &m);
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"kash-mcp\""),
+            );
+            return r;
+        }
+    };
+    if let Err(not_until) = inner.by_principal.check_key(&principal.id) {
+        return limited(not_until.wait_time_from(governor::clock::Clock::now(&clock)));
+    }
+    if principal.caller.lang.is_none() {
+        principal.caller.lang = accept_language(
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+        );
+    }
+    let req = match room_for_a_session(&state, &principal, req).await {
+        Ok(req) => req,
+        Err(r) => return r,
+    };
+    let id = principal.id.clone();
+    let span = tracing::info_span!("mcp", principal = %short(&id));
+    let (mut parts, body) = req.into_parts();
+    parts.extensions.insert(principal);
+    let req = Request::from_parts(parts, body);
+    let counted = (req.method() == Method::POST).then(|| InFlight::new(&inner.in_flight));
+    let call = sessions::scope(
+        id,
+        tracing::Instrument::instrument(inner.mcp.clone().oneshot(req), span),
+    );
+    let response = match tokio::time::timeout(inner.request_timeout, call).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(never)) => match never {},
+        Err(_) => {
+            return refusal(
+                StatusCode::GATEWAY_TIMEOUT,
+                "the request took too long and was stopped",
+            );
+        }
+    };
+    inner
+        .metrics
+        .sessions
+        .set(i64::try_from(inner.sessions.open().await).unwrap_or(i64::MAX));
+    let (parts, body) = response.into_parts();
+    let body = match counted {
+        // The call is in flight until its stream has been sent.
+        Some(guard) => Body::from_stream(Body::new(body).into_data_stream().map(move |chunk| {
+            let _ = &guard;
+            chunk
+        })),
+        None => Body::new(body),
+    };
+    Response::from_parts(parts, body)
+}
+
+/// Counts a request in flight until dropped.
+struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn new(counter: &Arc<AtomicUsize>) -> Self {
+        counter.fetch_add(1, Ordering::AcqRel);
+        Self(counter.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The first characters of a principal's hash, for logs.
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+/// Refuses a new legacy session when the principal or the server has too many (429), reading
+/// the body only for a POST without a session id.
+async fn room_for_a_session(
+    state: &AppState,
+    principal: &Principal,
+    req: Request,
+) -> Result<Request, Response> {
+    if req.method() != Method::POST || req.headers().contains_key("mcp-session-id") {
+        return Ok(req);
+    }
+    let (parts, body) = req.into_parts();
+    let limit = 4 << 20;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is too large",
+        )
+    })?;
+    let initialize = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .is_some_and(|v| v.get("method").and_then(|m| m.as_str()) == Some("initialize"));
+    if initialize && !state.inner.sessions.has_room_for(&principal.id).await {
+        return Err(too_many(Duration::from_secs(60)));
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+async fn ready(State(state): State<AppState>) -> Response {
+    let mut failed = Vec::new();
+    for (name, store) in &state.inner.stores {
+        if let Err(e) = store.get("kash:ready").await {
+            tracing::warn!(store = name, error = %e, "store not ready");
+            state.inner.metrics.store_errors.inc();
+            failed.push(*name);
+        }
+    }
+    if failed.is_empty() {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        refusal(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!("unreachable: {}", failed.join(", ")),
+        )
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    (headers, state.inner.metrics.render()).into_response()
+}
+
+async fn server_card(State(state): State<AppState>) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/mcp-server-card+json"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    (headers, Json(state.inner.card.clone())).into_response()
+}
+
+async fn manifest(State(state): State<AppState>) -> Response {
+    Json(state.inner.manifest.clone()).into_response()
+}

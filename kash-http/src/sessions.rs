@@ -1,0 +1,189 @@
+//! Legacy (`Mcp-Session-Id`) sessions bound to the principal that opened them, capped per
+//! principal and in total, and expired when idle.
+//!
+//! rmcp's session manager sees only session ids; the principal of the request being served is
+//! put in a task-local by the HTTP layer ([`scope`]) around every call into rmcp, so that the
+//! manager checks it: another principal (or none) presenting the id is told the session does
+//! not exist (404) and is served nothing, and cannot close it.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::Stream;
+use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
+use rmcp::transport::common::server_side_http::ServerSseMessage;
+use rmcp::transport::streamable_http_server::SessionId;
+use rmcp::transport::streamable_http_server::session::SessionManager;
+use rmcp::transport::streamable_http_server::session::local::{
+    LocalSessionManager, LocalSessionManagerError, SessionTransport,
+};
+use tokio::sync::RwLock;
+
+tokio::task_local! {
+    /// The principal of the request being served (its session key).
+    static PRINCIPAL: Arc<str>;
+}
+
+/// Runs `f` with `principal` as the request's principal for the session manager.
+pub async fn scope<F: Future>(principal: Arc<str>, f: F) -> F::Output {
+    PRINCIPAL.scope(principal, f).await
+}
+
+fn current() -> Option<Arc<str>> {
+    PRINCIPAL.try_with(Clone::clone).ok()
+}
+
+/// Limits on sessions.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    /// Idle time after which a session ends.
+    pub idle: Duration,
+    /// Most open sessions in all.
+    pub total: usize,
+    /// Most open sessions of one principal.
+    pub per_principal: usize,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        Self {
+            idle: Duration::from_secs(30 * 60),
+            total: 10_000,
+            per_principal: 100,
+        }
+    }
+}
+
+/// Why a session could not be opened or used.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// rmcp's own session error.
+    #[error(transparent)]
+    Local(#[from] LocalSessionManagerError),
+    /// Too many sessions.
+    #[error("too many open sessions; close some or wait for them to expire")]
+    Full,
+    /// No principal on the request.
+    #[error("no principal")]
+    Anonymous,
+}
+
+/// The session manager of the hosted server.
+#[derive(Debug)]
+pub struct TenantSessions {
+    inner: LocalSessionManager,
+    owners: RwLock<HashMap<SessionId, Arc<str>>>,
+    limits: SessionLimits,
+}
+
+impl TenantSessions {
+    /// A manager with these limits.
+    pub fn new(limits: SessionLimits) -> Self {
+        let mut inner = LocalSessionManager::default();
+        inner.session_config.keep_alive = Some(limits.idle);
+        Self {
+            inner,
+            owners: RwLock::new(HashMap::new()),
+            limits,
+        }
+    }
+
+    /// Open sessions (all principals).
+    pub async fn open(&self) -> usize {
+        self.owners.read().await.len()
+    }
+
+    /// Whether `principal` may open one more session.
+    pub async fn has_room_for(&self, principal: &str) -> bool {
+        let owners = self.owners.read().await;
+        owners.len() < self.limits.total
+            && owners.values().filter(|o| o.as_ref() == principal).count()
+                < self.limits.per_principal
+    }
+
+    async fn owned_by_caller(&self, id: &SessionId) -> bool {
+        let Some(me) = current() else {
+            return false;
+        };
+        self.owners.read().await.get(id).is_some_and(|o| *o == me)
+    }
+}
+
+impl SessionManager for TenantSessions {
+    type Error = SessionError;
+    type Transport = SessionTransport;
+
+    async fn create_session(&self) -> Result<(SessionId, Self::Transport), Self::Error> {
+        let me = current().ok_or(SessionError::Anonymous)?;
+        if !self.has_room_for(&me).await {
+            return Err(SessionError::Full);
+        }
+        let (id, transport) = self.inner.create_session().await?;
+        self.owners.write().await.insert(id.clone(), me);
+        Ok((id, transport))
+    }
+
+    async fn initialize_session(
+        &self,
+        id: &SessionId,
+        message: ClientJsonRpcMessage,
+    ) -> Result<ServerJsonRpcMessage, Self::Error> {
+        Ok(self.inner.initialize_session(id, message).await?)
+    }
+
+    async fn has_session(&self, id: &SessionId) -> Result<bool, Self::Error> {
+        Ok(self.owned_by_caller(id).await && self.inner.has_session(id).await?)
+    }
+
+    async fn close_session(&self, id: &SessionId) -> Result<(), Self::Error> {
+        // On DELETE the principal is known and must own the session; when a session ends on
+        // its own (idle, closed by the client) there is no request, and it is removed.
+        if current().is_some() && !self.owned_by_caller(id).await {
+            return Ok(());
+        }
+        self.owners.write().await.remove(id);
+        Ok(self.inner.close_session(id).await?)
+    }
+
+    fn create_stream(
+        &self,
+        id: &SessionId,
+        message: ClientJsonRpcMessage,
+    ) -> impl Future<
+        Output = Result<impl Stream<Item = ServerSseMessage> + Send + Sync + 'static, Self::Error>,
+    > + Send {
+        let inner = self.inner.create_stream(id, message);
+        async move { Ok(inner.await?) }
+    }
+
+    async fn accept_message(
+        &self,
+        id: &SessionId,
+        message: ClientJsonRpcMessage,
+    ) -> Result<(), Self::Error> {
+        Ok(self.inner.accept_message(id, message).await?)
+    }
+
+    fn create_standalone_stream(
+        &self,
+        id: &SessionId,
+    ) -> impl Future<
+        Output = Result<impl Stream<Item = ServerSseMessage> + Send + Sync + 'static, Self::Error>,
+    > + Send {
+        let inner = self.inner.create_standalone_stream(id);
+        async move { Ok(inner.await?) }
+    }
+
+    fn resume(
+        &self,
+        id: &SessionId,
+        last_event_id: String,
+    ) -> impl Future<
+        Output = Result<impl Stream<Item = ServerSseMessage> + Send + Sync + 'static, Self::Error>,
+    > + Send {
+        let inner = self.inner.resume(id, last_event_id);
+        async move { Ok(inner.await?) }
+    }
+}

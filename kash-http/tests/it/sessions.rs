@@ -1,0 +1,104 @@
+//! Legacy sessions belong to the principal that opened them, are capped, and end when idle.
+
+use std::time::Duration;
+
+use kash_e2e::session::sandbox;
+use serde_json::json;
+
+use crate::support::{http, initialize, message, open_session, post, static_server, token};
+
+fn list_tools() -> serde_json::Value {
+    json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_serves_only_the_principal_that_opened_it() {
+    let sb = sandbox().await;
+    let other = sb.add_shop(2).await.unwrap();
+    let server = static_server(&sb, &[]).await;
+    let mine = token(sb.credentials());
+    let theirs = token(&other);
+    let id = open_session(&server.url, &mine).await;
+
+    // Another shop presenting the id: POST, GET and DELETE find no such session.
+    let r = post(&server.url, Some(&theirs), Some(&id), &list_tools()).await;
+    assert_eq!(r.status(), 404);
+    let get = http()
+        .get(&server.url)
+        .bearer_auth(&theirs)
+        .header("accept", "text/event-stream")
+        .header("mcp-session-id", &id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), 404);
+    let del = http()
+        .delete(&server.url)
+        .bearer_auth(&theirs)
+        .header("mcp-session-id", &id)
+        .send()
+        .await
+        .unwrap();
+    assert!(del.status().is_success() || del.status() == 404);
+    // Without credentials: 401 before anything else.
+    let r = post(&server.url, None, Some(&id), &list_tools()).await;
+    assert_eq!(r.status(), 401);
+
+    // The owner's session is untouched by all that.
+    let r = post(&server.url, Some(&mine), Some(&id), &list_tools()).await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        message(r).await["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 10
+    );
+    // Its owner can close it.
+    let del = http()
+        .delete(&server.url)
+        .bearer_auth(&mine)
+        .header("mcp-session-id", &id)
+        .send()
+        .await
+        .unwrap();
+    assert!(del.status().is_success());
+    let r = post(&server.url, Some(&mine), Some(&id), &list_tools()).await;
+    assert_eq!(r.status(), 404);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_are_capped_per_caller_and_end_when_idle() {
+    let sb = sandbox().await;
+    let other = sb.add_shop(3).await.unwrap();
+    let server = static_server(
+        &sb,
+        &[
+            "--max-sessions-per-caller",
+            "3",
+            "--session-idle-seconds",
+            "2",
+        ],
+    )
+    .await;
+    let mine = token(sb.credentials());
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(open_session(&server.url, &mine).await);
+    }
+    let r = post(&server.url, Some(&mine), None, &initialize()).await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    // Another caller is not held back by this one's sessions.
+    open_session(&server.url, &token(&other)).await;
+
+    // Idle sessions end and free their place.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    for id in &ids {
+        let r = post(&server.url, Some(&mine), Some(id), &list_tools()).await;
+        assert_eq!(r.status(), 404, "expired");
+    }
+    open_session(&server.url, &mine).await;
+    server.stop().await;
+}
