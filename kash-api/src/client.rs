@@ -75,6 +75,8 @@ struct PoolInner {
     http: reqwest::Client,
     retry: RetryPolicy,
     allow_insecure_http: bool,
+    /// Told of every attempt (metrics).
+    observer: Option<Arc<dyn CallObserver>>,
     /// Most calls at once to one shop (`None`: no limit), and each shop's gate.
     per_shop: Option<usize>,
     gates: std::sync::Mutex<std::collections::HashMap<String, std::sync::Weak<Semaphore>>>,
@@ -98,6 +100,14 @@ pub struct PoolBuilder {
     retry: RetryPolicy,
     allow_insecure_http: bool,
     per_shop: Option<usize>,
+    observer: Option<Arc<dyn CallObserver>>,
+}
+
+/// Told of every attempt to reach the POS: which script, whether it got an answer, how long
+/// it took (for metrics). Never told what was sent or answered.
+pub trait CallObserver: Send + Sync + fmt::Debug {
+    /// One attempt at `script` ended: `ok` when the POS answered and the answer was read.
+    fn observe(&self, script: &'static str, ok: bool, elapsed: Duration);
 }
 
 impl Default for PoolBuilder {
@@ -109,6 +119,7 @@ impl Default for PoolBuilder {
             retry: RetryPolicy::default(),
             allow_insecure_http: false,
             per_shop: None,
+            observer: None,
         }
     }
 }
@@ -153,6 +164,12 @@ impl PoolBuilder {
         self
     }
 
+    /// Tells `observer` of every attempt (see [`CallObserver`]).
+    pub fn observer(mut self, observer: Arc<dyn CallObserver>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
     /// Builds the pool.
     ///
     /// # Errors
@@ -169,6 +186,7 @@ impl PoolBuilder {
                 allow_insecure_http: self.allow_insecure_http,
                 per_shop: self.per_shop,
                 gates: std::sync::Mutex::default(),
+                observer: self.observer,
             }),
         })
     }
@@ -356,7 +374,11 @@ impl KashClient {
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
+            let started = Instant::now();
             let outcome = self.attempt(request, &params).instrument(span).await;
+            if let Some(observer) = &self.inner.pool.inner.observer {
+                observer.observe(spec.script, outcome.is_ok(), started.elapsed());
+            }
             match outcome {
                 Err(Attempt::Failed(err, retry_after))
                     if spec.retryable && retry < retry_policy.max_retries =>

@@ -90,8 +90,8 @@ pub mod vat_rates;
 
 pub use auth::Login;
 pub use client::{
-    DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, KashClient, KashClientBuilder,
-    Pool, PoolBuilder, RetryPolicy, is_loopback,
+    CallObserver, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, KashClient,
+    KashClientBuilder, Pool, PoolBuilder, RetryPolicy, is_loopback,
 };
 pub use credentials::{ApiKey, Credentials, ShopId};
 pub use error::{KashError, Result, TransportKind};

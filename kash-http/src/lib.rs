@@ -56,20 +56,25 @@ use crate::sessions::TenantSessions;
 /// The MCP endpoint of the server.
 pub type McpService = StreamableHttpService<KashMcp, TenantSessions>;
 
-/// Requests a principal (and an address) may make: a sustained rate and a burst.
+/// Requests a principal may make (a sustained rate and a burst), and refused credentials an
+/// address may present per minute before it is turned away (ChatGPT's or n8n's servers call
+/// for many shops from few addresses: only failures count against an address).
 #[derive(Debug, Clone, Copy)]
 pub struct RateLimits {
     /// Requests per second, sustained.
     pub per_second: NonZeroU32,
     /// Requests at once.
     pub burst: NonZeroU32,
+    /// Refused credentials per minute and address.
+    pub failures_per_minute: NonZeroU32,
 }
 
 impl Default for RateLimits {
     fn default() -> Self {
         Self {
-            per_second: NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
-            burst: NonZeroU32::new(60).unwrap_or(NonZeroU32::MIN),
+            per_second: NonZeroU32::new(30).unwrap_or(NonZeroU32::MIN),
+            burst: NonZeroU32::new(120).unwrap_or(NonZeroU32::MIN),
+            failures_per_minute: NonZeroU32::new(30).unwrap_or(NonZeroU32::MIN),
         }
     }
 }
@@ -84,14 +89,17 @@ struct Inner {
     mcp: McpService,
     sessions: Arc<TenantSessions>,
     auth: Auth,
-    metrics: Metrics,
+    metrics: Arc<Metrics>,
     by_principal: DefaultKeyedRateLimiter<Arc<str>>,
-    by_address: DefaultKeyedRateLimiter<IpAddr>,
+    failures_by_address: DefaultKeyedRateLimiter<IpAddr>,
+    /// Addresses turned away, until when.
+    blocked: std::sync::Mutex<std::collections::HashMap<IpAddr, Instant>>,
     stores: Vec<(&'static str, Arc<dyn Store>)>,
     card: serde_json::Value,
     manifest: serde_json::Value,
     trust_proxy: bool,
     request_timeout: Duration,
+    max_body: usize,
     /// Cancels every session and stream at shutdown.
     shutdown: CancellationToken,
     /// POST requests being answered (their streams not yet ended).
@@ -123,6 +131,8 @@ pub struct Options {
     pub trust_proxy: bool,
     /// Largest request body, in bytes.
     pub max_body: usize,
+    /// Where the counters go (shared with the POS pool and the tools).
+    pub metrics: Arc<Metrics>,
     /// Longest a request may take before the server answers 504.
     pub request_timeout: Duration,
 }
@@ -169,9 +179,12 @@ impl AppState {
                 mcp,
                 sessions,
                 auth: options.auth,
-                metrics: Metrics::default(),
+                metrics: options.metrics,
                 by_principal: RateLimiter::keyed(quota),
-                by_address: RateLimiter::keyed(quota),
+                failures_by_address: RateLimiter::keyed(Quota::per_minute(
+                    options.rate.failures_per_minute,
+                )),
+                blocked: std::sync::Mutex::default(),
                 stores: options.stores,
                 card: json!({
                     "$schema": "https://static.modelcontextprotocol.io/schemas/v1/server-card.schema.json",
@@ -194,6 +207,7 @@ impl AppState {
                 }),
                 trust_proxy: options.trust_proxy,
                 request_timeout: options.request_timeout,
+                max_body: options.max_body,
                 shutdown,
                 in_flight: Arc::new(AtomicUsize::new(0)),
             }),
@@ -218,10 +232,21 @@ impl AppState {
         });
     }
 
+    /// How long `ip` is still turned away for presenting too many refused credentials.
+    fn blocked_for(&self, ip: IpAddr) -> Option<Duration> {
+        let blocked = self.inner.blocked.lock().ok()?;
+        let until = *blocked.get(&ip)?;
+        until.checked_duration_since(Instant::now())
+    }
+
     /// Forgets rate-limit entries of callers not seen lately (call now and then).
     pub fn prune(&self) {
         self.inner.by_principal.retain_recent();
-        self.inner.by_address.retain_recent();
+        self.inner.failures_by_address.retain_recent();
+        if let Ok(mut blocked) = self.inner.blocked.lock() {
+            let now = Instant::now();
+            blocked.retain(|_, until| *until > now);
+        }
     }
 }
 
@@ -304,15 +329,23 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
         too_many(wait)
     };
     let clock = governor::clock::DefaultClock::default();
-    if let Some(ip) = address(&req, inner.trust_proxy)
-        && let Err(not_until) = inner.by_address.check_key(&ip)
-    {
-        return limited(not_until.wait_time_from(governor::clock::Clock::now(&clock)));
+    let ip = address(&req, inner.trust_proxy);
+    if let Some(wait) = ip.and_then(|ip| state.blocked_for(ip)) {
+        return limited(wait);
     }
     let mut principal: Principal = match inner.auth.principal(req.headers()).await {
         Ok(p) => p,
         Err(Refusal::Unverified(m)) => return refusal(StatusCode::SERVICE_UNAVAILABLE, &m),
         Err(Refusal::Missing(m) | Refusal::Wrong(m)) => {
+            if let Some(ip) = ip
+                && let Err(not_until) = inner.failures_by_address.check_key(&ip)
+            {
+                let wait = not_until.wait_time_from(governor::clock::Clock::now(&clock));
+                if let Ok(mut blocked) = inner.blocked.lock() {
+                    blocked.insert(ip, Instant::now() + wait);
+                }
+                return limited(wait);
+            }
             let mut r = refusal(StatusCode::UNAUTHORIZED, &m);
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -336,11 +369,18 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
         Err(r) => return r,
     };
     let id = principal.id.clone();
-    let span = tracing::info_span!("mcp", principal = %short(&id));
+    let request = uuid::Uuid::new_v4().simple().to_string();
+    let span = tracing::info_span!(
+        "mcp",
+        request = request.get(..12).unwrap_or_default(),
+        tenant = %short(&id),
+        method = %req.method(),
+    );
     let (mut parts, body) = req.into_parts();
     parts.extensions.insert(principal);
     let req = Request::from_parts(parts, body);
     let counted = (req.method() == Method::POST).then(|| InFlight::new(&inner.in_flight));
+    let delete = req.method() == Method::DELETE;
     let call = sessions::scope(
         id,
         tracing::Instrument::instrument(inner.mcp.clone().oneshot(req), span),
@@ -359,7 +399,11 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
         .metrics
         .sessions
         .set(i64::try_from(inner.sessions.open().await).unwrap_or(i64::MAX));
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
+    if delete && parts.status == StatusCode::ACCEPTED {
+        // The session is gone when DELETE returns: 200, which every client takes as done.
+        parts.status = StatusCode::OK;
+    }
     let body = match counted {
         // The call is in flight until its stream has been sent.
         Some(guard) => Body::from_stream(Body::new(body).into_data_stream().map(move |chunk| {
@@ -392,8 +436,24 @@ fn short(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
 }
 
-/// Refuses a new legacy session when the principal or the server has too many (429), reading
-/// the body only for a POST without a session id.
+/// The parts of a JSON-RPC message the HTTP layer looks at.
+#[derive(serde::Deserialize)]
+struct Head {
+    method: Option<String>,
+    id: Option<serde_json::Value>,
+}
+
+/// Methods 2026-07-28 removed: a modern request for one is answered 404 `-32601`.
+const REMOVED_IN_2026: [&str; 4] = [
+    "initialize",
+    "logging/setLevel",
+    "resources/subscribe",
+    "resources/unsubscribe",
+];
+
+/// Looks at a POST without a session id before rmcp does: a new legacy session is refused
+/// when the principal or the server has too many (429), and a 2026-07-28 request for a
+/// removed method gets its 404.
 async fn room_for_a_session(
     state: &AppState,
     principal: &Principal,
@@ -402,18 +462,34 @@ async fn room_for_a_session(
     if req.method() != Method::POST || req.headers().contains_key("mcp-session-id") {
         return Ok(req);
     }
+    let modern = req
+        .headers()
+        .get("mcp-protocol-version")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v >= "2026-07-28");
     let (parts, body) = req.into_parts();
-    let limit = 4 << 20;
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        refusal(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "the request body is too large",
-        )
-    })?;
-    let initialize = serde_json::from_slice::<serde_json::Value>(&bytes)
-        .ok()
-        .is_some_and(|v| v.get("method").and_then(|m| m.as_str()) == Some("initialize"));
-    if initialize && !state.inner.sessions.has_room_for(&principal.id).await {
+    let bytes = axum::body::to_bytes(body, state.inner.max_body)
+        .await
+        .map_err(|_| {
+            refusal(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request body is too large",
+            )
+        })?;
+    let head = serde_json::from_slice::<Head>(&bytes).ok();
+    let method = head.as_ref().and_then(|h| h.method.as_deref());
+    if modern && let Some(m) = method.filter(|m| REMOVED_IN_2026.contains(m)) {
+        let id = head
+            .as_ref()
+            .and_then(|h| h.id.clone())
+            .unwrap_or(serde_json::Value::Null);
+        let body = json!({"jsonrpc": "2.0", "id": id, "error": {
+            "code": -32601,
+            "message": format!("{m} does not exist in protocol 2026-07-28"),
+        }});
+        return Err((StatusCode::NOT_FOUND, Json(body)).into_response());
+    }
+    if method == Some("initialize") && !state.inner.sessions.has_room_for(&principal.id).await {
         return Err(too_many(Duration::from_secs(60)));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))

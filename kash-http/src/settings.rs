@@ -76,13 +76,17 @@ pub struct Args {
     #[arg(long, env = "KASH_MAX_SESSIONS_PER_CALLER", default_value_t = 100)]
     pub max_sessions_per_caller: usize,
 
-    /// Requests per second a caller (and an address) may make, sustained.
-    #[arg(long, env = "KASH_RATE_LIMIT", default_value_t = 20)]
+    /// Requests per second a caller may make, sustained.
+    #[arg(long, env = "KASH_RATE_LIMIT", default_value_t = 30)]
     pub rate_limit: u32,
 
     /// Requests a caller may make at once, above the sustained rate.
-    #[arg(long, env = "KASH_RATE_BURST", default_value_t = 60)]
+    #[arg(long, env = "KASH_RATE_BURST", default_value_t = 120)]
     pub rate_burst: u32,
+
+    /// Refused credentials an address may present per minute before it is turned away.
+    #[arg(long, env = "KASH_AUTH_FAILURES_PER_MINUTE", default_value_t = 30)]
+    pub auth_failures_per_minute: u32,
 
     /// Most POS calls at once for one shop, so that one shop's long load never starves the
     /// others.

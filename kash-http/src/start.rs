@@ -17,6 +17,7 @@ use sha2::Sha256;
 use tokio::net::TcpListener;
 
 use crate::auth::{Auth, SingleShop, StaticAuth, Template, parse_tokens};
+use crate::metrics::{Meters, Metrics};
 use crate::principal::HttpCallers;
 use crate::sessions::SessionLimits;
 use crate::settings::{Args, AuthMode};
@@ -119,7 +120,10 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
             .map_err(|e| service_error(format!("cannot open the cache store {spec}: {e}")))?,
         None => Arc::new(MemoryStore::with_limits(100_000, 256 << 20)),
     };
+    let metrics = Arc::new(Metrics::default());
+    settings.config.meter = Some(Arc::new(Meters(metrics.clone())));
     let pool = kash_api::Pool::builder()
+        .observer(Arc::new(Meters(metrics.clone())))
         .timeout(settings.timeout)
         .allow_insecure_http(args.common.allow_insecure_http.unwrap_or(false))
         .per_shop_concurrency(args.pos_concurrency.max(1))
@@ -147,11 +151,22 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
                 .await
                 .map_err(|e| settings_error(e.to_string()))?;
             authorization = Some("Bearer <one of KASH_HTTP_TOKENS>".to_owned());
-            let shop = Shop::new(
-                launched.client,
-                template.time_zone.clone(),
-                &template.secret,
-            );
+            // The shop's client from the server's pool: its calls are counted and gated.
+            let client = match &settings.shop {
+                ShopChoice::Real {
+                    shop_id, api_key, ..
+                } => kash_api::ShopId::new(shop_id.clone())
+                    .and_then(|shop_id| {
+                        let api_key = kash_api::ApiKey::new(api_key.clone())?;
+                        pool.client(
+                            kash_api::Credentials { shop_id, api_key },
+                            launched.client.base_url(),
+                        )
+                    })
+                    .map_err(|e| settings_error(e.to_string()))?,
+                _ => launched.client,
+            };
+            let shop = Shop::new(client, template.time_zone.clone(), &template.secret);
             Auth::SingleShop(SingleShop::new(shop, tokens, template.secret.clone()))
         }
         (AuthMode::SingleShop, _) => {
@@ -232,10 +247,12 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
             rate: RateLimits {
                 per_second: per_second(args.rate_limit),
                 burst: per_second(args.rate_burst),
+                failures_per_minute: per_second(args.auth_failures_per_minute),
             },
             stores: vec![("store", records), ("cache store", cache)],
             trust_proxy: args.trust_proxy.unwrap_or(false),
             max_body: args.max_body_kib.saturating_mul(1024),
+            metrics,
             request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         },
     );

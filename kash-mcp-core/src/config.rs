@@ -124,6 +124,15 @@ pub struct Config {
     /// The shop is the built-in demo shop (simulated data): said in the instructions and by
     /// `ping`, so that nobody mistakes it for a real shop.
     pub demo: bool,
+    /// Told of every tool call (metrics), when set.
+    pub meter: Option<std::sync::Arc<dyn ToolMeter>>,
+}
+
+/// Told of every tool call: the tool, how it ended (`ok`, `tool_error` for an answer marked
+/// as an error, or the kind of failure), and how long it took. Never the arguments.
+pub trait ToolMeter: Send + Sync + std::fmt::Debug {
+    /// One call of `tool` ended.
+    fn tool_call(&self, tool: &str, outcome: &str, elapsed: Duration);
 }
 
 impl Config {
@@ -188,6 +197,7 @@ impl Default for Config {
             analytics_memory_orders: 1_000_000,
             sale_settle: Duration::from_secs(90),
             demo: false,
+            meter: None,
         }
     }
 }

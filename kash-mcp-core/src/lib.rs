@@ -74,7 +74,7 @@ mod validate;
 pub mod views;
 
 pub use caller::{Caller, CredentialsHint, Rights};
-pub use config::{Clock, Config, Toolset, parse_toolsets};
+pub use config::{Clock, Config, ToolMeter, Toolset, parse_toolsets};
 pub use i18n::Lang;
 pub use lists_cache::ListCache;
 pub use server::{KashMcp, SERVER_NAME};

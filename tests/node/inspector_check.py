@@ -1,9 +1,10 @@
-"""The MCP Inspector CLI (Node 22) against `kash-stdio --sandbox`: tools/list with every tool
+"""The MCP Inspector CLI (Node 22) against `kash-stdio --sandbox` or `kash-http --sandbox`: tools/list with every tool
 schema held to the Inspector's portability rules (`--strict`: no findings at all), and a tool
 call per kind of answer, whose structured content the Inspector validates against the tool's
 output schema with Ajv (no failure, no "unknown format" warning).
 
-    python tests/node/inspector_check.py target/debug/kash-stdio
+    python tests/node/inspector_check.py stdio target/debug/kash-stdio
+    python tests/node/inspector_check.py http http://127.0.0.1:8787/mcp "Bearer 1042:sbx_…"
 """
 
 import json
@@ -28,8 +29,8 @@ CALLS = [
 ]
 
 
-def run(binary, *args):
-    cmd = [INSPECTOR, "--cli", binary, "--sandbox", *args, "--format", "json"]
+def run(target, *args):
+    cmd = [INSPECTOR, "--cli", *target, *args, "--format", "json"]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if "unknown format" in p.stderr:
         sys.exit(f"{args}: Ajv warned about an unknown format:\n{p.stderr}")
@@ -39,15 +40,18 @@ def run(binary, *args):
 
 
 def main():
-    binary = os.path.abspath(sys.argv[1])
-    listed = run(binary, "--method", "tools/list", "--strict")
+    if sys.argv[1] == "stdio":
+        target = [os.path.abspath(sys.argv[2]), "--sandbox"]
+    else:
+        target = [sys.argv[2], "--transport", "http", "--header", f"Authorization: {sys.argv[3]}"]
+    listed = run(target, "--method", "tools/list", "--strict")
     findings = listed.get("schemaFindings") or []
     if findings:
         sys.exit("schema portability findings:\n" + json.dumps(findings, indent=1))
     tools = listed["result"]["tools"]
     for name, args in CALLS:
         out = run(
-            binary,
+            target,
             "--method", "tools/call",
             "--tool-name", name,
             "--tool-args-json", json.dumps(args),
@@ -55,7 +59,7 @@ def main():
         result = out["result"]
         if result.get("isError"):
             sys.exit(f"{name} {args} failed: {result}")
-    print(f"inspector: {len(tools)} tools, 0 portability findings; {len(CALLS)} calls validated")
+    print(f"inspector ({sys.argv[1]}): {len(tools)} tools, 0 portability findings; {len(CALLS)} calls validated")
 
 
 if __name__ == "__main__":

@@ -189,6 +189,29 @@ async fn the_pos_down_is_a_tool_error_and_the_server_stays_healthy() {
     assert_eq!(status_of(&server.root, "/health").await, 200);
     sb.clear_faults();
     s.ok("data_list_orders", json!({"period": "today"})).await;
+    let metrics = crate::support::http()
+        .get(format!("{}/metrics", server.root))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "kash_http_tool_calls_total{tool=\"data_list_orders\",outcome=\"ok\"} 1",
+        "kash_http_pos_calls_total{script=\"getOrders.php\",outcome=\"error\"}",
+        "kash_http_pos_calls_total{script=\"getOrders.php\",outcome=\"ok\"}",
+        "kash_http_tool_call_seconds_count",
+        "kash_http_pos_call_seconds_count",
+    ] {
+        assert!(metrics.contains(line), "{line} missing from\n{metrics}");
+    }
+    assert!(
+        metrics.contains(
+            "kash_http_tool_calls_total{tool=\"data_list_orders\",outcome=\"upstream\"} 1"
+        ),
+        "{metrics}"
+    );
     server.stop().await;
 }
 
@@ -214,4 +237,54 @@ async fn shutdown_finishes_the_calls_in_flight() {
     server.stop().await;
     let (_, answer) = call.await.unwrap();
     assert!(answer.get("items").is_some(), "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_presenting_wrong_keys_is_turned_away_and_good_callers_are_not() {
+    let sb = sandbox().await;
+    let server = static_server(&sb, &["--auth-failures-per-minute", "3"]).await;
+    let wrong = format!("{}:wrong-key", sb.credentials().shop_id);
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(
+            post(&server.url, Some(&wrong), None, &initialize())
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(statuses, [401, 401, 401, 429, 429]);
+    // Even the right key waits from that address: the guesser cannot tell.
+    let r = post(
+        &server.url,
+        Some(&token(sb.credentials())),
+        None,
+        &initialize(),
+    )
+    .await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn methods_removed_in_2026_are_not_found_for_modern_requests() {
+    let server = serve(&["--sandbox"]).await;
+    for method in ["initialize", "logging/setLevel", "resources/subscribe"] {
+        let r = crate::support::http()
+            .post(&server.url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2026-07-28")
+            .header("mcp-method", method)
+            .body(json!({"jsonrpc": "2.0", "id": 9, "method": method, "params": {}}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{method}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], -32601, "{method}");
+        assert_eq!(body["id"], 9);
+    }
+    server.stop().await;
 }

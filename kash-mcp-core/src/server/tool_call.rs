@@ -90,7 +90,16 @@ pub(super) async fn run(
     };
     let started = Instant::now();
     let outcome = (spec.handler)(&call).await;
-    let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let elapsed = started.elapsed();
+    let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+    if let Some(meter) = &shared.config.meter {
+        let how = match &outcome {
+            Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => "tool_error",
+            Ok(_) => "ok",
+            Err(e) => e.kind(),
+        };
+        meter.tool_call(spec.name, how, elapsed);
+    }
     match outcome {
         Ok(mut response) => {
             if let CallToolResponse::Complete(r) = &mut response

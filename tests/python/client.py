@@ -1,22 +1,34 @@
-"""An outside client: the official MCP Python SDK drives `kash-stdio --sandbox`.
+"""An outside client: the official MCP Python SDK drives `kash-stdio --sandbox`, or
+`kash-http --sandbox` over Streamable HTTP.
 
 It lists the tools, calls a read (a product search), a write (a sale: preview, then confirm),
 a sales summary and a PDF report (the SDK checks structured content against each tool's
 output schema), in both protocol eras (the `initialize` handshake, and 2026-07-28 discovery).
 
-    python tests/python/stdio_client.py target/debug/kash-stdio
+    python tests/python/client.py stdio target/debug/kash-stdio
+    python tests/python/client.py http http://127.0.0.1:8787/mcp "Bearer 1042:sbx_…"
 """
 
 import asyncio
 import base64
 import sys
 
+import httpx2
 from mcp import Client, StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
 
 
-async def session(binary: str, mode: str) -> None:
-    params = StdioServerParameters(command=binary, args=["--sandbox"])
-    async with Client(params, mode=mode) as client:
+def server(argv: list[str]):
+    """The server to connect to, afresh for each session."""
+    if argv[0] == "stdio":
+        return StdioServerParameters(command=argv[1], args=["--sandbox"])
+    url, authorization = argv[1], argv[2]
+    http = httpx2.AsyncClient(headers={"Authorization": authorization}, timeout=60)
+    return streamable_http_client(url, http_client=http)
+
+
+async def session(argv: list[str], mode: str) -> None:
+    async with Client(server(argv), mode=mode) as client:
         tools = await client.list_tools()
         names = {t.name for t in tools.tools}
         for expected in ("sale_create", "data_list_products", "data_list_orders", "ping"):
@@ -67,13 +79,12 @@ async def session(binary: str, mode: str) -> None:
         blob = pdf.contents[0]
         assert blob.mime_type == "application/pdf", blob
         assert base64.b64decode(blob.blob).startswith(b"%PDF"), "a PDF"
-        print(f"python mcp ({mode}): {len(names)} tools; {text}; {summary.content[0].text.splitlines()[0]}")
+        print(f"python mcp ({argv[0]}, {mode}): {len(names)} tools; {text}; {summary.content[0].text.splitlines()[0]}")
 
 
 async def main() -> None:
-    binary = sys.argv[1]
     for mode in ("legacy", "auto"):
-        await session(binary, mode)
+        await session(sys.argv[1:], mode)
 
 
 if __name__ == "__main__":
