@@ -8,7 +8,7 @@
 //! | Module | What it holds |
 //! |---|---|
 //! | [`auth`] | who may call: static (each caller's shop credentials, verified against the POS), single-shop (the server's tokens) |
-//! | [`principal`] | the [`Principal`](principal::Principal) of a request, and the core's `ShopProvider` that reads it |
+//! | [`principal`] | the [`Principal`] of a request, and the core's `ShopProvider` that reads it |
 //! | [`sessions`] | legacy sessions bound to the principal that opened them, capped, expired when idle |
 //! | [`store`] | memory, file (redb) and Redis stores |
 //! | [`metrics`] | `/metrics` |

@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(long, env = "KASH_HTTP_ADDR", default_value = "127.0.0.1:8787")]
     pub addr: SocketAddr,
 
-    /// The server's address as clients reach it, e.g. https://mcp.example.com (default:
+    /// The server's address as clients reach it, e.g. `https://mcp.example.com` (default:
     /// http:// and the address it listens on). Host checks and every published URL use it.
     #[arg(long, env = "KASH_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<url::Url>,

@@ -92,6 +92,15 @@ async fn two_replicas_on_one_redis_agree() {
     let (_, after) = on_b.ok("sale_create", keyed).await;
     assert_eq!(after["replay"], false);
     assert_eq!(sales_posted(&sb), before + 1);
+    // Debug logs of a whole run, faults included: never the key, never a customer.
+    for logs in [a.logs(), b.logs()] {
+        assert!(logs.contains("tool call"), "logs are kept");
+        assert!(
+            !logs.contains(sb.credentials().api_key.as_str()),
+            "the key leaked"
+        );
+        assert!(!logs.contains(SECRET), "the secret leaked");
+    }
     a.kill().await;
     b.kill().await;
 }

@@ -102,3 +102,74 @@ async fn sessions_are_capped_per_caller_and_end_when_idle() {
     open_session(&server.url, &mine).await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stateless_serves_older_clients_without_sessions() {
+    let sb = sandbox().await;
+    let server = static_server(&sb, &["--stateless"]).await;
+    let mine = token(sb.credentials());
+    let r = post(&server.url, Some(&mine), None, &initialize()).await;
+    assert_eq!(r.status(), 200);
+    assert!(!r.headers().contains_key("mcp-session-id"), "no session");
+    // Any request stands alone, as on a replica that has never seen the client.
+    let r = post(&server.url, Some(&mine), None, &list_tools()).await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        message(r).await["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 10
+    );
+    let s = kash_e2e::session::connect_http(
+        &server.url,
+        &mine,
+        kash_e2e::session::Era::Legacy,
+        kash_e2e::client::TestClient::plain(),
+    )
+    .await;
+    let (_, ping) = s.ok("ping", json!({})).await;
+    assert_eq!(ping["shopId"], sb.credentials().shop_id.as_str());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_request_speaks_the_callers_language() {
+    let sb = sandbox().await;
+    let server = static_server(&sb, &["--stateless"]).await;
+    let mine = token(sb.credentials());
+    let describe = |lang: &'static str| {
+        let url = server.url.clone();
+        let mine = mine.clone();
+        async move {
+            let r = http()
+                .post(&url)
+                .bearer_auth(&mine)
+                .header("content-type", "application/json")
+                .header("accept", "application/json, text/event-stream")
+                .header("accept-language", lang)
+                .body(list_tools().to_string())
+                .send()
+                .await
+                .unwrap();
+            let tools = message(r).await["result"]["tools"].clone();
+            tools
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["name"] == "ping")
+                .unwrap()["description"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let (fr, en, other) = (
+        describe("fr-FR,fr;q=0.9").await,
+        describe("en-GB").await,
+        describe("de-DE").await,
+    );
+    assert_ne!(fr, en, "French for a French browser");
+    assert_eq!(other, en, "the server's language for one it does not speak");
+    server.stop().await;
+}

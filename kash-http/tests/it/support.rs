@@ -241,6 +241,7 @@ pub struct Proc {
     pub url: String,
     pub root: String,
     child: Child,
+    stderr: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
 }
 
 /// Starts the `kash-http` of this build with `BASE` and `flags`; waits for its ready line.
@@ -251,10 +252,10 @@ pub async fn spawn_server(flags: &[&str]) -> Proc {
         .env_remove("SHOPID")
         .env_remove("APIKEY")
         .env_remove("API_BASE")
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "debug")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .unwrap();
@@ -266,14 +267,33 @@ pub async fn spawn_server(flags: &[&str]) -> Proc {
         .expect("a ready line");
     let ready: Value = serde_json::from_str(&line).unwrap();
     let url = ready["mcp_url"].as_str().unwrap().to_owned();
+    let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut pipe = child.stderr.take().unwrap();
+    let copy = stderr.clone();
+    tokio::spawn(async move {
+        use tokio::io::AsyncReadExt;
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = pipe.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            copy.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
     Proc {
         root: url.trim_end_matches("/mcp").to_owned(),
         url,
         child,
+        stderr,
     }
 }
 
 impl Proc {
+    /// What the process logged so far (at debug level).
+    pub fn logs(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
     /// Kills the process (no goodbye: what survives is on disk or in Redis).
     pub async fn kill(mut self) {
         let _ = self.child.kill().await;

@@ -1,0 +1,265 @@
+//! kash-http under load, on this machine, with the load generator, the sandbox and the server
+//! sharing it (a bench binary: `cargo bench -p kash-http --bench load`).
+//!
+//! - start → listening: the time from spawning `kash-http` (static mode) to its ready line;
+//! - `order_detail` and `data_list_products` in a closed loop at 1, 8 and 32 clients, each
+//!   client its own session (legacy, 2025-11-25) or stateless (2026-07-28): ok/s, p50, p99,
+//!   errors;
+//! - memory per idle session, and the RSS after 10,000 sessions opened and expired.
+//!
+//! `KASH_BENCH_SECONDS` sets each load run's length (default 5).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, missing_docs, clippy::cast_precision_loss)]
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use kash_e2e::client::TestClient;
+use kash_e2e::session::{Era, connect_http, obj};
+use kash_sandbox::{Sandbox, SandboxConfig};
+use rmcp::model::CallToolRequestParams;
+use serde_json::{Value, json};
+use tokio::io::AsyncBufReadExt;
+use tokio::process::{Child, Command};
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+async fn spawn(sb: &Sandbox, extra: &[&str]) -> (Server, Duration) {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kash-http"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--api-base",
+            sb.base_url(),
+            "--rate-limit",
+            "10000000",
+            "--rate-burst",
+            "10000000",
+        ])
+        .args(extra)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = lines.next_line().await.unwrap().unwrap();
+    let elapsed = started.elapsed();
+    let ready: Value = serde_json::from_str(&line).unwrap();
+    let url = ready["mcp_url"].as_str().unwrap().to_owned();
+    (Server { child, url }, elapsed)
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+async fn closed_loop(
+    url: &str,
+    token: &str,
+    era: Era,
+    clients: usize,
+    tool: &str,
+    args: Value,
+    seconds: u64,
+) {
+    let mut sessions = Vec::new();
+    for _ in 0..clients {
+        sessions.push(connect_http(url, token, era, TestClient::plain()).await);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for s in sessions {
+        let stop = stop.clone();
+        let tool = tool.to_owned();
+        let args = args.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut ok = Vec::new();
+            let mut errors = 0usize;
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                let r = s
+                    .client
+                    .call_tool(
+                        CallToolRequestParams::new(tool.clone()).with_arguments(obj(args.clone())),
+                    )
+                    .await;
+                match r {
+                    Ok(r) if r.is_error != Some(true) => ok.push(t.elapsed()),
+                    _ => errors += 1,
+                }
+            }
+            drop(s);
+            (ok, errors)
+        }));
+    }
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (ok, e) = t.await.unwrap();
+        all.extend(ok);
+        errors += e;
+    }
+    let wall = started.elapsed().as_secs_f64();
+    all.sort();
+    println!(
+        "| {tool} | {era:?} | {clients} | {:.0} | {:.2} | {:.2} | {errors} |",
+        all.len() as f64 / wall,
+        percentile(&all, 0.5).as_secs_f64() * 1000.0,
+        percentile(&all, 0.99).as_secs_f64() * 1000.0,
+    );
+}
+
+async fn open_sessions(http: &reqwest::Client, url: &str, token: &str, n: usize) -> usize {
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "bench", "version": "1"}}});
+    let mut opened = 0;
+    let mut batch = Vec::new();
+    for _ in 0..n {
+        let req = http
+            .post(url)
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .body(init.to_string());
+        batch.push(async move {
+            let r = req.send().await.ok()?;
+            let ok = r.status().is_success() && r.headers().contains_key("mcp-session-id");
+            let _ = r.bytes().await;
+            ok.then_some(())
+        });
+        if batch.len() == 64 {
+            opened += futures_util::future::join_all(batch.drain(..))
+                .await
+                .into_iter()
+                .flatten()
+                .count();
+        }
+    }
+    opened += futures_util::future::join_all(batch)
+        .await
+        .into_iter()
+        .flatten()
+        .count();
+    opened
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let seconds: u64 = std::env::var("KASH_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let c = sb.credentials();
+    let token = format!("{}:{}", c.shop_id, c.api_key);
+
+    // Start → listening.
+    let mut starts = Vec::new();
+    for _ in 0..10 {
+        let (mut s, t) = spawn(&sb, &[]).await;
+        starts.push(t);
+        let _ = s.child.kill().await;
+    }
+    starts.sort();
+    println!(
+        "start → listening (10 starts): median {:.1} ms, max {:.1} ms",
+        percentile(&starts, 0.5).as_secs_f64() * 1000.0,
+        starts.last().unwrap().as_secs_f64() * 1000.0
+    );
+
+    // Closed loops.
+    let (server, _) = spawn(&sb, &[]).await;
+    let warm = connect_http(&server.url, &token, Era::Modern, TestClient::plain()).await;
+    let (_, orders) = warm
+        .ok(
+            "data_list_orders",
+            json!({"period": "yesterday", "limit": 1}),
+        )
+        .await;
+    let order = orders["items"][0]["id"].as_u64().unwrap();
+    drop(warm);
+    println!(
+        "\n| tool | era | clients | ok/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|"
+    );
+    for (tool, args) in [
+        ("order_detail", json!({"orderId": order})),
+        (
+            "data_list_products",
+            json!({"query": "croissant", "limit": 5}),
+        ),
+    ] {
+        for era in [Era::Legacy, Era::Modern] {
+            for clients in [1, 8, 32] {
+                closed_loop(
+                    &server.url,
+                    &token,
+                    era,
+                    clients,
+                    tool,
+                    args.clone(),
+                    seconds,
+                )
+                .await;
+            }
+        }
+    }
+    let mut server = server;
+    let _ = server.child.kill().await;
+
+    // Memory per idle session, and after 10,000 opened and expired.
+    let (mut server, _) = spawn(
+        &sb,
+        &[
+            "--session-idle-seconds",
+            "20",
+            "--max-sessions",
+            "20000",
+            "--max-sessions-per-caller",
+            "20000",
+        ],
+    )
+    .await;
+    let pid = server.child.id().unwrap();
+    let http = reqwest::Client::new();
+    open_sessions(&http, &server.url, &token, 100).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = rss_kb(pid);
+    let opened = open_sessions(&http, &server.url, &token, 10_000).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = rss_kb(pid);
+    println!(
+        "\nidle sessions: {opened} opened; RSS {before} KB → {after} KB: {:.1} KB per idle session",
+        (after.saturating_sub(before)) as f64 / opened.max(1) as f64
+    );
+    tokio::time::sleep(Duration::from_secs(25)).await;
+    let expired = rss_kb(pid);
+    println!("after they expired (20 s idle): RSS {expired} KB (before them: {before} KB)");
+    let _ = server.child.kill().await;
+    sb.shutdown().await;
+}
