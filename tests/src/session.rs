@@ -98,6 +98,22 @@ impl Captured {
     }
 }
 
+/// Keeps everything `reader` yields (a child's stderr), read in the background.
+pub fn capture<R: AsyncRead + Unpin + Send + 'static>(mut reader: R) -> Captured {
+    let captured = Captured::default();
+    let copy = captured.clone();
+    tokio::spawn(async move {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            copy.0.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    captured
+}
+
 /// Reads the child's stdout for rmcp while keeping a copy.
 struct Tee<R> {
     inner: R,
@@ -207,18 +223,7 @@ pub async fn spawn_http(mut cmd: Command, token: &str, era: Era, client: TestCli
         .expect("a ready line");
     let ready: Value = serde_json::from_str(&line).unwrap();
     let url = ready["mcp_url"].as_str().unwrap().to_owned();
-    let stderr = Captured::default();
-    let mut err = child.stderr.take().unwrap();
-    let err_copy = stderr.clone();
-    tokio::spawn(async move {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = err.read(&mut buf).await {
-            if n == 0 {
-                break;
-            }
-            err_copy.0.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
+    let stderr = capture(child.stderr.take().unwrap());
     let mut session = connect_http(&url, token, era, client).await;
     session.process = Some(Process {
         child,
@@ -266,22 +271,11 @@ pub fn command(bin: &std::path::Path, flags: &[&str]) -> Command {
 pub async fn spawn(mut cmd: Command, era: Era, client: TestClient) -> Session {
     let mut child = cmd.spawn().unwrap();
     let stdout = Captured::default();
-    let stderr = Captured::default();
     let out = Tee {
         inner: child.stdout.take().unwrap(),
         copy: stdout.clone(),
     };
-    let mut err = child.stderr.take().unwrap();
-    let err_copy = stderr.clone();
-    tokio::spawn(async move {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = err.read(&mut buf).await {
-            if n == 0 {
-                break;
-            }
-            err_copy.0.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
+    let stderr = capture(child.stderr.take().unwrap());
     let stdin = child.stdin.take().unwrap();
     let client = start_client(client, (out, stdin), era).await;
     let tools = client.list_all_tools().await.unwrap_or_default();

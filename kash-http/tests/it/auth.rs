@@ -6,7 +6,7 @@ use kash_e2e::session::{Era, connect_http, sandbox};
 use kash_sandbox::FaultConfig;
 use serde_json::json;
 
-use crate::support::{initialize, message, post, serve, static_server, token};
+use crate::support::{initialize, initialize_as, message, post_with, serve, static_server, token};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_mode_lets_in_only_credentials_the_pos_accepts() {
@@ -14,7 +14,7 @@ async fn static_mode_lets_in_only_credentials_the_pos_accepts() {
     let server = static_server(&sb, &[]).await;
     let good = token(sb.credentials());
 
-    let none = post(&server.url, None, None, &initialize()).await;
+    let none = initialize_as(&server.url, None).await;
     assert_eq!(none.status(), 401);
     assert!(
         none.headers()["www-authenticate"]
@@ -22,13 +22,13 @@ async fn static_mode_lets_in_only_credentials_the_pos_accepts() {
             .unwrap()
             .starts_with("Bearer")
     );
-    let malformed = post(&server.url, Some("no-colon"), None, &initialize()).await;
+    let malformed = initialize_as(&server.url, Some("no-colon")).await;
     assert_eq!(malformed.status(), 401);
     let text = malformed.text().await.unwrap();
     assert!(text.contains("SHOPID:APIKEY"), "{text}");
 
     let wrong = format!("{}:not-the-key", sb.credentials().shop_id);
-    let r = post(&server.url, Some(&wrong), None, &initialize()).await;
+    let r = initialize_as(&server.url, Some(&wrong)).await;
     assert_eq!(r.status(), 401);
     let text = r.text().await.unwrap();
     assert!(
@@ -36,7 +36,7 @@ async fn static_mode_lets_in_only_credentials_the_pos_accepts() {
         "the key is never echoed: {text}"
     );
 
-    let ok = post(&server.url, Some(&good), None, &initialize()).await;
+    let ok = initialize_as(&server.url, Some(&good)).await;
     assert_eq!(ok.status(), 200);
     assert_eq!(
         message(ok).await["result"]["serverInfo"]["name"],
@@ -45,16 +45,11 @@ async fn static_mode_lets_in_only_credentials_the_pos_accepts() {
 
     // The two headers work as well as the bearer.
     let c = sb.credentials();
-    let r = crate::support::http()
-        .post(&server.url)
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream")
-        .header("x-kash-shop-id", c.shop_id.as_str())
-        .header("x-kash-api-key", c.api_key.as_str())
-        .body(initialize().to_string())
-        .send()
-        .await
-        .unwrap();
+    let headers = [
+        ("x-kash-shop-id", c.shop_id.as_str()),
+        ("x-kash-api-key", c.api_key.as_str()),
+    ];
+    let r = post_with(&server.url, None, &headers, &initialize()).await;
     assert_eq!(r.status(), 200);
 
     // Verified once, then remembered: a burst of calls costs the POS one check.
@@ -80,22 +75,10 @@ async fn an_unreachable_pos_is_a_503_not_a_401() {
         mode: Some(kash_sandbox::FaultMode::Http500),
         ..FaultConfig::default()
     });
-    let r = post(
-        &server.url,
-        Some(&token(sb.credentials())),
-        None,
-        &initialize(),
-    )
-    .await;
+    let r = initialize_as(&server.url, Some(&token(sb.credentials()))).await;
     assert_eq!(r.status(), 503);
     sb.clear_faults();
-    let r = post(
-        &server.url,
-        Some(&token(sb.credentials())),
-        None,
-        &initialize(),
-    )
-    .await;
+    let r = initialize_as(&server.url, Some(&token(sb.credentials()))).await;
     assert_eq!(r.status(), 200, "not remembered as refused");
     server.stop().await;
 }
@@ -120,16 +103,10 @@ async fn single_shop_tokens_are_read_only_or_read_write() {
         &tokens,
     ])
     .await;
-    let r = post(
-        &server.url,
-        Some("rw-token-0123456789abcdeX"),
-        None,
-        &initialize(),
-    )
-    .await;
+    let r = initialize_as(&server.url, Some("rw-token-0123456789abcdeX")).await;
     assert_eq!(r.status(), 401);
     let shop_creds = token(c);
-    let r = post(&server.url, Some(&shop_creds), None, &initialize()).await;
+    let r = initialize_as(&server.url, Some(&shop_creds)).await;
     assert_eq!(r.status(), 401, "the shop's own key is not a token here");
 
     for era in [Era::Legacy, Era::Modern] {

@@ -5,7 +5,9 @@ use std::time::Duration;
 use kash_e2e::session::sandbox;
 use serde_json::json;
 
-use crate::support::{http, initialize, message, open_session, post, static_server, token};
+use crate::support::{
+    http, initialize_as, message, open_session, post, post_with, static_server, token,
+};
 
 fn list_tools() -> serde_json::Value {
     json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
@@ -87,7 +89,7 @@ async fn sessions_are_capped_per_caller_and_end_when_idle() {
     for _ in 0..3 {
         ids.push(open_session(&server.url, &mine).await);
     }
-    let r = post(&server.url, Some(&mine), None, &initialize()).await;
+    let r = initialize_as(&server.url, Some(&mine)).await;
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
     // Another caller is not held back by this one's sessions.
@@ -108,7 +110,7 @@ async fn stateless_serves_older_clients_without_sessions() {
     let sb = sandbox().await;
     let server = static_server(&sb, &["--stateless"]).await;
     let mine = token(sb.credentials());
-    let r = post(&server.url, Some(&mine), None, &initialize()).await;
+    let r = initialize_as(&server.url, Some(&mine)).await;
     assert_eq!(r.status(), 200);
     assert!(!r.headers().contains_key("mcp-session-id"), "no session");
     // Any request stands alone, as on a replica that has never seen the client.
@@ -142,16 +144,8 @@ async fn each_request_speaks_the_callers_language() {
         let url = server.url.clone();
         let mine = mine.clone();
         async move {
-            let r = http()
-                .post(&url)
-                .bearer_auth(&mine)
-                .header("content-type", "application/json")
-                .header("accept", "application/json, text/event-stream")
-                .header("accept-language", lang)
-                .body(list_tools().to_string())
-                .send()
-                .await
-                .unwrap();
+            let headers = [("accept-language", lang)];
+            let r = post_with(&url, Some(&mine), &headers, &list_tools()).await;
             let tools = message(r).await["result"]["tools"].clone();
             tools
                 .as_array()

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use clap::Parser;
-use kash_e2e::session::NOW;
+use kash_e2e::session::{Captured, NOW, capture};
 use kash_http::settings::Args;
 use kash_sandbox::{Sandbox, ShopCredentials};
 use serde_json::{Value, json};
@@ -91,26 +91,47 @@ pub fn initialize() -> Value {
         "clientInfo": {"name": "raw", "version": "1"}}})
 }
 
-/// A raw MCP POST.
+/// A raw MCP POST (2025-11-25 unless `headers` say otherwise).
 pub async fn post(
     url: &str,
     bearer: Option<&str>,
     session: Option<&str>,
     body: &Value,
 ) -> reqwest::Response {
+    let mut headers = Vec::new();
+    if let Some(s) = session {
+        headers.push(("mcp-session-id", s));
+    }
+    post_with(url, bearer, &headers, body).await
+}
+
+/// A raw MCP POST with these extra headers.
+pub async fn post_with(
+    url: &str,
+    bearer: Option<&str>,
+    headers: &[(&str, &str)],
+    body: &Value,
+) -> reqwest::Response {
     let mut req = http()
         .post(url)
         .header("content-type", "application/json")
         .header("accept", "application/json, text/event-stream")
-        .header("mcp-protocol-version", "2025-11-25")
         .body(body.to_string());
+    if !headers.iter().any(|(h, _)| *h == "mcp-protocol-version") {
+        req = req.header("mcp-protocol-version", "2025-11-25");
+    }
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
     if let Some(b) = bearer {
         req = req.bearer_auth(b);
     }
-    if let Some(s) = session {
-        req = req.header("mcp-session-id", s);
-    }
     req.send().await.unwrap()
+}
+
+/// A raw `initialize` with this bearer token (or none).
+pub async fn initialize_as(url: &str, bearer: Option<&str>) -> reqwest::Response {
+    post(url, bearer, None, &initialize()).await
 }
 
 /// Opens a legacy session: its id.
@@ -241,7 +262,7 @@ pub struct Proc {
     pub url: String,
     pub root: String,
     child: Child,
-    stderr: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    stderr: Captured,
 }
 
 /// Starts the `kash-http` of this build with `BASE` and `flags`; waits for its ready line.
@@ -267,19 +288,7 @@ pub async fn spawn_server(flags: &[&str]) -> Proc {
         .expect("a ready line");
     let ready: Value = serde_json::from_str(&line).unwrap();
     let url = ready["mcp_url"].as_str().unwrap().to_owned();
-    let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let mut pipe = child.stderr.take().unwrap();
-    let copy = stderr.clone();
-    tokio::spawn(async move {
-        use tokio::io::AsyncReadExt;
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = pipe.read(&mut buf).await {
-            if n == 0 {
-                break;
-            }
-            copy.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
+    let stderr = capture(child.stderr.take().unwrap());
     Proc {
         root: url.trim_end_matches("/mcp").to_owned(),
         url,
@@ -291,7 +300,7 @@ pub async fn spawn_server(flags: &[&str]) -> Proc {
 impl Proc {
     /// What the process logged so far (at debug level).
     pub fn logs(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+        self.stderr.text()
     }
 
     /// Kills the process (no goodbye: what survives is on disk or in Redis).

@@ -9,7 +9,9 @@ use kash_sandbox::{FaultConfig, FaultMode};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
-use crate::support::{initialize, post, serve, static_server, status_of, token};
+use crate::support::{
+    initialize, initialize_as, post_with, serve, static_server, status_of, token,
+};
 
 async fn get(app: &axum::Router, path: &str) -> (StatusCode, http::HeaderMap, String) {
     let r = app
@@ -129,7 +131,7 @@ async fn the_demo_shop_needs_no_header_and_prints_the_one_it_takes() {
     let server = serve(&["--sandbox"]).await;
     let header = server.authorization.clone().unwrap();
     assert!(header.starts_with("Bearer 1042:"), "{header}");
-    let r = post(&server.url, None, None, &initialize()).await;
+    let r = initialize_as(&server.url, None).await;
     assert_eq!(r.status(), 200);
     let s = connect_http(
         &server.url,
@@ -150,7 +152,7 @@ async fn rate_limits_answer_429_with_retry_after() {
     let bearer = token(sb.credentials());
     let mut statuses = Vec::new();
     for _ in 0..6 {
-        let r = post(&server.url, Some(&bearer), None, &initialize()).await;
+        let r = initialize_as(&server.url, Some(&bearer)).await;
         if r.status() == 429 {
             assert!(
                 r.headers()["retry-after"]
@@ -247,7 +249,7 @@ async fn an_address_presenting_wrong_keys_is_turned_away_and_good_callers_are_no
     let mut statuses = Vec::new();
     for _ in 0..5 {
         statuses.push(
-            post(&server.url, Some(&wrong), None, &initialize())
+            initialize_as(&server.url, Some(&wrong))
                 .await
                 .status()
                 .as_u16(),
@@ -255,13 +257,7 @@ async fn an_address_presenting_wrong_keys_is_turned_away_and_good_callers_are_no
     }
     assert_eq!(statuses, [401, 401, 401, 429, 429]);
     // Even the right key waits from that address: the guesser cannot tell.
-    let r = post(
-        &server.url,
-        Some(&token(sb.credentials())),
-        None,
-        &initialize(),
-    )
-    .await;
+    let r = initialize_as(&server.url, Some(&token(sb.credentials()))).await;
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
     server.stop().await;
@@ -271,16 +267,12 @@ async fn an_address_presenting_wrong_keys_is_turned_away_and_good_callers_are_no
 async fn methods_removed_in_2026_are_not_found_for_modern_requests() {
     let server = serve(&["--sandbox"]).await;
     for method in ["initialize", "logging/setLevel", "resources/subscribe"] {
-        let r = crate::support::http()
-            .post(&server.url)
-            .header("content-type", "application/json")
-            .header("accept", "application/json, text/event-stream")
-            .header("mcp-protocol-version", "2026-07-28")
-            .header("mcp-method", method)
-            .body(json!({"jsonrpc": "2.0", "id": 9, "method": method, "params": {}}).to_string())
-            .send()
-            .await
-            .unwrap();
+        let headers = [
+            ("mcp-protocol-version", "2026-07-28"),
+            ("mcp-method", method),
+        ];
+        let body = json!({"jsonrpc": "2.0", "id": 9, "method": method, "params": {}});
+        let r = post_with(&server.url, None, &headers, &body).await;
         assert_eq!(r.status(), 404, "{method}");
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["error"]["code"], -32601, "{method}");
