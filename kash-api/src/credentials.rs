@@ -82,6 +82,12 @@ impl ApiKey {
         self.0.expose_secret()
     }
 
+    /// The key's text, for a server that must keep it (sealed: an OAuth grant). Never log
+    /// or show it.
+    pub fn expose_secret(&self) -> &str {
+        self.expose()
+    }
+
     /// HMAC-SHA256 of the key under `salt`, as 32 hex digits: tells keys apart without
     /// revealing them.
     pub(crate) fn fingerprint(&self, salt: &[u8]) -> String {

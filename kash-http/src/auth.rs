@@ -44,6 +44,8 @@ pub enum Auth {
     Static(StaticAuth),
     /// One shop; callers present the server's tokens.
     SingleShop(SingleShop),
+    /// Callers signed in through the server's own OAuth authorization server.
+    OAuth(std::sync::Arc<crate::oauth::OAuth>),
 }
 
 impl Auth {
@@ -55,12 +57,21 @@ impl Auth {
         match self {
             Self::Static(s) => s.principal(headers).await,
             Self::SingleShop(s) => s.principal(headers),
+            Self::OAuth(o) => o.principal(headers).await,
+        }
+    }
+
+    /// The `WWW-Authenticate` value of a 401: OAuth clients learn where to sign in.
+    pub fn challenge(&self, wrong: bool) -> String {
+        match self {
+            Self::OAuth(o) => o.challenge(wrong.then_some("invalid_token")),
+            _ => "Bearer realm=\"kash-mcp\"".to_owned(),
         }
     }
 }
 
 /// A keyed hash, as text: what identifies a credential in memory and logs.
-fn keyed(secret: &[u8], parts: &[&[u8]]) -> String {
+pub(crate) fn keyed(secret: &[u8], parts: &[&[u8]]) -> String {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
         return String::new();
     };
@@ -76,7 +87,7 @@ fn keyed(secret: &[u8], parts: &[&[u8]]) -> String {
         .collect()
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())

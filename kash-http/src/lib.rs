@@ -21,6 +21,7 @@
 
 pub mod auth;
 pub mod metrics;
+pub mod oauth;
 pub mod principal;
 pub mod sessions;
 pub mod settings;
@@ -100,6 +101,8 @@ struct Inner {
     trust_proxy: bool,
     request_timeout: Duration,
     max_body: usize,
+    /// The tools that record or change something (refused to read-only grants with 403).
+    write_tools: std::collections::HashSet<String>,
     /// Cancels every session and stream at shutdown.
     shutdown: CancellationToken,
     /// POST requests being answered (their streams not yet ended).
@@ -168,6 +171,17 @@ impl AppState {
             .public_url
             .join("mcp")
             .map_or_else(|_| String::new(), |u| u.to_string());
+        let readable: std::collections::HashSet<String> = server
+            .tools_for(&kash_mcp_core::Rights::read_only())
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect();
+        let write_tools = server
+            .tools()
+            .iter()
+            .map(|t| t.name.to_string())
+            .filter(|name| !readable.contains(name))
+            .collect();
         let tools: Vec<serde_json::Value> = server
             .tools()
             .iter()
@@ -208,6 +222,7 @@ impl AppState {
                 trust_proxy: options.trust_proxy,
                 request_timeout: options.request_timeout,
                 max_body: options.max_body,
+                write_tools,
                 shutdown,
                 in_flight: Arc::new(AtomicUsize::new(0)),
             }),
@@ -253,7 +268,12 @@ impl AppState {
 /// The router: `/mcp`, `/mcp/server-card`, `/health`, `/ready`, `/metrics`,
 /// `/.well-known/mcp/manifest.json`.
 pub fn app(state: AppState) -> Router {
+    let oauth = match &state.inner.auth {
+        Auth::OAuth(o) => o.routes(),
+        _ => Router::new(),
+    };
     Router::new()
+        .merge(oauth)
         .route("/mcp", axum::routing::any(mcp))
         .route("/mcp/server-card", get(server_card))
         .route("/.well-known/mcp/manifest.json", get(manifest))
@@ -336,8 +356,12 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
     let mut principal: Principal = match inner.auth.principal(req.headers()).await {
         Ok(p) => p,
         Err(Refusal::Unverified(m)) => return refusal(StatusCode::SERVICE_UNAVAILABLE, &m),
-        Err(Refusal::Missing(m) | Refusal::Wrong(m)) => {
-            if let Some(ip) = ip
+        Err(refused) => {
+            let wrong = matches!(refused, Refusal::Wrong(_));
+            // Only refused credentials count against an address: a client's first request
+            // without any (an OAuth discovery) does not.
+            if wrong
+                && let Some(ip) = ip
                 && let Err(not_until) = inner.failures_by_address.check_key(&ip)
             {
                 let wait = not_until.wait_time_from(governor::clock::Clock::now(&clock));
@@ -346,11 +370,10 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
                 }
                 return limited(wait);
             }
-            let mut r = refusal(StatusCode::UNAUTHORIZED, &m);
-            r.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"kash-mcp\""),
-            );
+            let mut r = refusal(StatusCode::UNAUTHORIZED, &refused.to_string());
+            if let Ok(v) = HeaderValue::from_str(&inner.auth.challenge(wrong)) {
+                r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+            }
             return r;
         }
     };
@@ -441,6 +464,13 @@ fn short(id: &str) -> &str {
 struct Head {
     method: Option<String>,
     id: Option<serde_json::Value>,
+    params: Option<HeadParams>,
+}
+
+/// The name a `tools/call` names.
+#[derive(serde::Deserialize)]
+struct HeadParams {
+    name: Option<String>,
 }
 
 /// Methods 2026-07-28 removed: a modern request for one is answered 404 `-32601`.
@@ -459,9 +489,10 @@ async fn room_for_a_session(
     principal: &Principal,
     req: Request,
 ) -> Result<Request, Response> {
-    if req.method() != Method::POST || req.headers().contains_key("mcp-session-id") {
+    if req.method() != Method::POST {
         return Ok(req);
     }
+    let in_session = req.headers().contains_key("mcp-session-id");
     let modern = req
         .headers()
         .get("mcp-protocol-version")
@@ -478,6 +509,35 @@ async fn room_for_a_session(
         })?;
     let head = serde_json::from_slice::<Head>(&bytes).ok();
     let method = head.as_ref().and_then(|h| h.method.as_deref());
+    // A read-only OAuth grant calling a tool that writes: 403, so that the client can ask
+    // the user for more (step-up).
+    if let Auth::OAuth(o) = &state.inner.auth
+        && principal.caller.rights.read_only
+        && method == Some("tools/call")
+        && let Some(name) = head
+            .as_ref()
+            .and_then(|h| h.params.as_ref())
+            .and_then(|p| p.name.as_deref())
+        && state.inner.write_tools.contains(name)
+    {
+        let mut r = refusal(
+            StatusCode::FORBIDDEN,
+            "this access is read-only: sign in again and allow recording sales and changing the catalogue",
+        );
+        let challenge = format!(
+            "Bearer error=\"insufficient_scope\", scope=\"{} {}\", resource_metadata=\"{}\"",
+            oauth::SCOPE_READ,
+            oauth::SCOPE_WRITE,
+            o.resource_metadata_url()
+        );
+        if let Ok(v) = HeaderValue::from_str(&challenge) {
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+        }
+        return Err(r);
+    }
+    if in_session {
+        return Ok(Request::from_parts(parts, Body::from(bytes)));
+    }
     if modern && let Some(m) = method.filter(|m| REMOVED_IN_2026.contains(m)) {
         let id = head
             .as_ref()

@@ -25,9 +25,9 @@ pub struct Args {
     #[arg(long, env = "KASH_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<url::Url>,
 
-    /// How callers authenticate.
-    #[arg(long, env = "KASH_AUTH", value_enum, default_value_t = AuthMode::Static)]
-    pub auth: AuthMode,
+    /// How callers authenticate (default: oauth when --public-url is https, else static).
+    #[arg(long, env = "KASH_AUTH", value_enum)]
+    pub auth: Option<AuthMode>,
 
     /// single-shop mode: the server's tokens, comma-separated; `TOKEN:ro` is read-only,
     /// `TOKEN` or `TOKEN:rw` read-write (16 characters at least).
@@ -128,7 +128,7 @@ pub enum AuthMode {
     Static,
     /// The operator's shop (SHOPID, APIKEY); callers send one of the server's tokens.
     SingleShop,
-    /// OAuth 2.1 (not in this version).
+    /// OAuth 2.1: callers sign in with the shop's POS account (ChatGPT, Claude connectors).
     Oauth,
 }
 

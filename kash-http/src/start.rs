@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::{Auth, SingleShop, StaticAuth, Template, parse_tokens};
 use crate::metrics::{Meters, Metrics};
+use crate::oauth::{OAuth, OAuthSettings};
 use crate::principal::HttpCallers;
 use crate::sessions::SessionLimits;
 use crate::settings::{Args, AuthMode};
@@ -62,6 +63,8 @@ pub struct Started {
     pub authorization: Option<String>,
     /// The address the socket is bound to.
     pub local_addr: SocketAddr,
+    /// The demo shop's back-office login and password (`--sandbox --auth oauth`).
+    pub sign_in: Option<serde_json::Value>,
 }
 
 /// A key derived from the shared secret for one use.
@@ -73,6 +76,20 @@ fn derived(secret: &str, label: &str) -> Key {
         }
         Err(_) => Key::random(),
     }
+}
+
+/// The key sealing secrets at rest: derived from the shared secret, else random (sign-ins
+/// then end with the process).
+fn seal_key(secret: Option<&str>) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    match secret.and_then(|s| Hmac::<Sha256>::new_from_slice(s.as_bytes()).ok()) {
+        Some(mut mac) => {
+            mac.update(b"kash oauth seal");
+            key.copy_from_slice(&mac.finalize().into_bytes());
+        }
+        None => rand::RngCore::fill_bytes(&mut rand::rng(), &mut key),
+    }
+    key
 }
 
 fn per_second(n: u32) -> NonZeroU32 {
@@ -89,9 +106,30 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
         .common
         .resolve(&cwd)
         .map_err(|e| settings_error(e.to_string()))?;
-    if args.auth == AuthMode::Oauth {
+    // OAuth is the default of a server published over https.
+    let mode = args.auth.unwrap_or(
+        if args
+            .public_url
+            .as_ref()
+            .is_some_and(|u| u.scheme() == "https")
+        {
+            AuthMode::Oauth
+        } else {
+            AuthMode::Static
+        },
+    );
+    if mode == AuthMode::Oauth
+        && let Some(u) = &args.public_url
+        && u.scheme() != "https"
+        && !kash_api::is_loopback(u)
+    {
         return Err(settings_error(
-            "--auth oauth is not available in this version: use --auth static (callers send Bearer SHOPID:APIKEY) or --auth single-shop (your shop, the server's tokens)",
+            "--auth oauth needs an https --public-url (plain http only on loopback, for trying it)",
+        ));
+    }
+    if mode == AuthMode::Oauth && args.secret_key.is_none() && args.store != StoreSpec::Memory {
+        return Err(settings_error(
+            "--auth oauth with a lasting store needs KASH_SECRET_KEY (32 characters or more): it seals the shops' keys, and sign-ins must survive a restart",
         ));
     }
     match &args.secret_key {
@@ -134,9 +172,22 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
         secret: settings.config.tenant_secret.clone(),
         demo: false,
     };
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| service_error(format!("cannot listen on {}: {e}", args.addr)))?;
+    let local_addr = listener
+        .local_addr()
+        .map_err(|e| service_error(e.to_string()))?;
+    let public_url = match &args.public_url {
+        Some(u) => u.clone(),
+        None => url::Url::parse(&format!("http://{local_addr}/"))
+            .map_err(|e| service_error(e.to_string()))?,
+    };
+    let seal_key = seal_key(args.secret_key.as_deref());
     let mut sandbox = None;
+    let mut sign_in = None;
     let authorization;
-    let auth = match (args.auth, &settings.shop) {
+    let auth = match (mode, &settings.shop) {
         (AuthMode::SingleShop, ShopChoice::Real { .. }) => {
             let tokens = match args.tokens.as_deref().map(parse_tokens) {
                 Some(Ok(t)) => t,
@@ -174,6 +225,40 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
                 "--auth single-shop serves your shop: set SHOPID and APIKEY",
             ));
         }
+        (AuthMode::Oauth, choice) => {
+            let base = match choice {
+                ShopChoice::Sandbox { .. } => {
+                    let launched =
+                        launch("kash-http", &settings.shop, settings.timeout, settings.now)
+                            .await
+                            .map_err(|e| service_error(e.to_string()))?;
+                    let sb = launched
+                        .sandbox
+                        .ok_or_else(|| service_error("the demo shop did not start"))?;
+                    let c = sb.credentials();
+                    sign_in = Some(serde_json::json!({"login": c.login, "password": c.password}));
+                    let base = sb.base_url().to_owned();
+                    sandbox = Some(sb);
+                    settings.config.demo = true;
+                    base
+                }
+                _ => args
+                    .common
+                    .api_base
+                    .clone()
+                    .unwrap_or_else(|| kash_api::DEFAULT_BASE_URL.to_owned()),
+            };
+            authorization = None;
+            let demo = sandbox.is_some();
+            Auth::OAuth(Arc::new(OAuth::new(OAuthSettings {
+                public_url: public_url.clone(),
+                store: records.clone(),
+                seal_key,
+                pool,
+                base_url: base,
+                template: Template { demo, ..template },
+            })))
+        }
         (_, ShopChoice::Sandbox { .. }) => {
             let launched = launch("kash-http", &settings.shop, settings.timeout, settings.now)
                 .await
@@ -207,17 +292,6 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
             authorization = Some("Bearer SHOPID:APIKEY".to_owned());
             Auth::Static(StaticAuth::new(pool, base, template))
         }
-    };
-    let listener = TcpListener::bind(args.addr)
-        .await
-        .map_err(|e| service_error(format!("cannot listen on {}: {e}", args.addr)))?;
-    let local_addr = listener
-        .local_addr()
-        .map_err(|e| service_error(e.to_string()))?;
-    let public_url = match &args.public_url {
-        Some(u) => u.clone(),
-        None => url::Url::parse(&format!("http://{local_addr}/"))
-            .map_err(|e| service_error(e.to_string()))?,
     };
     let mcp_url = public_url
         .join("mcp")
@@ -257,6 +331,7 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
         },
     );
     Ok(Started {
+        sign_in,
         listener,
         state,
         sandbox,
@@ -272,6 +347,7 @@ impl Started {
         serde_json::json!({
             "mcp_url": self.mcp_url,
             "authorization": self.authorization,
+            "sign_in": self.sign_in,
         })
         .to_string()
     }

@@ -139,16 +139,30 @@ async fn single_shop_tokens_are_read_only_or_read_write() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn oauth_is_refused_with_a_clear_message() {
-    let args = <kash_http::settings::Args as clap::Parser>::try_parse_from([
-        "kash-http",
+async fn oauth_settings_that_cannot_work_are_refused_at_start() {
+    let start = |flags: &'static [&'static str]| async move {
+        let mut all = vec!["kash-http", "--addr", "127.0.0.1:0"];
+        all.extend_from_slice(flags);
+        let args = <kash_http::settings::Args as clap::Parser>::try_parse_from(all).unwrap();
+        kash_http::start::start(args).await
+    };
+    let e = start(&["--auth", "oauth", "--public-url", "http://mcp.example.com/"])
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, 2);
+    assert!(e.message.contains("https"), "{e}");
+    let e = start(&[
         "--auth",
         "oauth",
-        "--addr",
-        "127.0.0.1:0",
+        "--store",
+        "file:/tmp/kash-oauth-no-secret.redb",
     ])
-    .unwrap();
-    let e = kash_http::start::start(args).await.unwrap_err();
-    assert_eq!(e.code, 2);
-    assert!(e.message.contains("--auth static"), "{e}");
+    .await
+    .unwrap_err();
+    assert!(e.message.contains("KASH_SECRET_KEY"), "{e}");
+    // An https public URL makes OAuth the default.
+    let started = start(&["--public-url", "https://mcp.example.com/"])
+        .await
+        .unwrap();
+    assert!(started.authorization.is_none(), "no static header to print");
 }

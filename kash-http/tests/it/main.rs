@@ -6,6 +6,7 @@
 
 mod auth;
 mod isolation;
+mod oauth;
 mod replicas;
 mod sessions;
 mod stores;

@@ -22,6 +22,8 @@ pub struct Server {
     pub root: String,
     /// The Authorization header it printed.
     pub authorization: Option<String>,
+    /// The demo shop's back-office login it printed (`--sandbox --auth oauth`).
+    pub sign_in: Option<Value>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -38,6 +40,7 @@ pub async fn serve(flags: &[&str]) -> Server {
     let started = kash_http::start::start(args).await.unwrap();
     let url = started.mcp_url.clone();
     let authorization = started.authorization.clone();
+    let sign_in = started.sign_in.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(started.serve(async move {
         let _ = stopped.await;
@@ -46,6 +49,7 @@ pub async fn serve(flags: &[&str]) -> Server {
         root: url.trim_end_matches("/mcp").to_owned(),
         url,
         authorization,
+        sign_in,
         stop: Some(stop),
         task: Some(task),
     }
@@ -269,7 +273,12 @@ pub struct Proc {
 pub async fn spawn_server(flags: &[&str]) -> Proc {
     use tokio::io::AsyncBufReadExt;
     let mut child = Command::new(env!("CARGO_BIN_EXE_kash-http"))
-        .args(BASE.iter().skip(1).chain(flags))
+        .args(if flags.contains(&"--addr") {
+            &BASE[3..]
+        } else {
+            &BASE[1..]
+        })
+        .args(flags)
         .env_remove("SHOPID")
         .env_remove("APIKEY")
         .env_remove("API_BASE")

@@ -48,6 +48,8 @@ async fn discovery_probes_and_metrics() {
         "127.0.0.1:0",
         "--public-url",
         "https://mcp.example.com/",
+        "--auth",
+        "static",
     ])
     .unwrap();
     let started = kash_http::start::start(args).await.unwrap();

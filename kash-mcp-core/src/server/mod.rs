@@ -112,8 +112,13 @@ impl KashMcp {
     /// The tools a caller with every right sees, in the server's language, sorted by name
     /// (the server's own limits, `--read-only` and `--toolsets`, applied).
     pub fn tools(&self) -> Vec<Tool> {
+        self.tools_for(&Rights::all())
+    }
+
+    /// The tools a caller with `rights` sees, in the server's language.
+    pub fn tools_for(&self, rights: &Rights) -> Vec<Tool> {
         self.shared
-            .view(&Rights::all(), self.shared.config.lang)
+            .view(rights, self.shared.config.lang)
             .tools
             .clone()
     }
