@@ -689,3 +689,79 @@ async fn a_token_from_one_replica_works_on_another() {
     a.kill().await;
     b.kill().await;
 }
+
+/// The browser's part of a sign-in, over HTTP: the sign-in page, its form, the consent form;
+/// the redirect's URL.
+async fn browse(authorize: &str, login: &str, password: &str) -> String {
+    let http = no_redirects();
+    let page = http.get(authorize).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let cookie = page.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = page.text().await.unwrap();
+    let action = authorize.split('?').next().unwrap();
+    let signed = http
+        .post(action)
+        .header("cookie", &cookie)
+        .form(&[
+            ("request", hidden(&html, "request").as_str()),
+            ("csrf", hidden(&html, "csrf").as_str()),
+            ("login", login),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let done = http
+        .post(format!("{action}/consent"))
+        .header("cookie", &cookie)
+        .form(&[
+            ("pending", hidden(&signed, "pending").as_str()),
+            ("csrf", hidden(&signed, "csrf").as_str()),
+            ("decision", "all"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    done.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rmcp_s_own_oauth_client_signs_in_and_calls_tools() {
+    use rmcp::ServiceExt as _;
+    use rmcp::transport::auth::{AuthClient, AuthorizationRequest, OAuthState};
+    use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+    let (running, site) = oauth_server().await;
+    let mut state = OAuthState::new(site.url.as_str(), None).await.unwrap();
+    state
+        .start_authorization(AuthorizationRequest::new(REDIRECT).with_client_name("rmcp test"))
+        .await
+        .unwrap();
+    let url = state.get_authorization_url().await.unwrap();
+    let back = browse(&url, &site.login, &site.password).await;
+    state.handle_callback_url(&back).await.unwrap();
+    let manager = state.into_authorization_manager().expect("authorized");
+    let client = AuthClient::new(reqwest::Client::default(), manager);
+    let transport = rmcp::transport::StreamableHttpClientTransport::with_client(
+        client,
+        StreamableHttpClientTransportConfig::with_uri(site.url.clone()),
+    );
+    let mcp = TestClient::plain().serve(transport).await.unwrap();
+    let tools = mcp.list_all_tools().await.unwrap();
+    assert!(tools.iter().any(|t| t.name == "sale_create"));
+    let ping = mcp
+        .call_tool(rmcp::model::CallToolRequestParams::new("ping"))
+        .await
+        .unwrap();
+    assert_eq!(ping.structured_content.unwrap()["demo"], true);
+    let _ = mcp.cancel().await;
+    running.stop().await;
+}

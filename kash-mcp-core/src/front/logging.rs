@@ -22,11 +22,26 @@ pub fn init_tracing(default_filter: &str, format: LogFormat) {
     let payloads = std::env::var(PAYLOADS_VAR)
         .ok()
         .is_some_and(|v| super::parse_bool(&v) == Ok(true));
-    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
-    if !payloads && let Ok(d) = "rmcp=info".parse() {
-        filter = filter.add_directive(d);
+    let mut spec = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| default_filter.to_owned());
+    if !payloads {
+        // rmcp at most at info (its debug lines are whole messages), and no louder than the
+        // rest: `RUST_LOG=error` keeps its per-session info lines out too.
+        let global = spec
+            .split(',')
+            .map(str::trim)
+            .find(|d| !d.contains('='))
+            .unwrap_or("error");
+        let rmcp = match global {
+            "trace" | "debug" | "info" => "info",
+            other => other,
+        };
+        spec = format!("{spec},rmcp={rmcp}");
     }
+    let filter = tracing_subscriber::EnvFilter::try_new(&spec)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
     let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
