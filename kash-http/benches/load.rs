@@ -259,7 +259,19 @@ async fn main() {
     );
     tokio::time::sleep(Duration::from_secs(25)).await;
     let expired = rss_kb(pid);
-    println!("after they expired (20 s idle): RSS {expired} KB (before them: {before} KB)");
+    let metrics = http
+        .get(format!("{}/metrics", server.url.trim_end_matches("/mcp")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let open = metrics
+        .lines()
+        .find(|l| l.starts_with("kash_http_sessions "))
+        .unwrap_or("kash_http_sessions ?");
+    println!("after they expired (20 s idle): RSS {expired} KB (before them: {before} KB); {open}");
     let _ = server.child.kill().await;
     sb.shutdown().await;
 }

@@ -575,6 +575,12 @@ async fn ready(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
+    // Sessions end on their own (idle): count them now.
+    state
+        .inner
+        .metrics
+        .sessions
+        .set(i64::try_from(state.inner.sessions.open().await).unwrap_or(i64::MAX));
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,

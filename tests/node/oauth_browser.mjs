@@ -116,6 +116,22 @@ try {
     console.log(`oauth browser (${lang}): signed in, consented, token exchanged, tools listed`);
   }
 
+  // The account page lists the two applications just connected.
+  {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await page.goto(`${root}/account`);
+    await page.getByLabel("Login").fill(login);
+    await page.getByLabel("Password").fill(password);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("form[action='/account/revoke']");
+    const revokes = await page.locator("form[action='/account/revoke']").count();
+    if (revokes < 2) fail(`the account page lists ${revokes} applications`);
+    await page.screenshot({ path: join(outdir, "account-en.png"), fullPage: true });
+    await context.close();
+    console.log(`oauth browser: the account page lists ${revokes} connected applications`);
+  }
+
   // The conformance suite's authorization-server scenarios, the browser signing in.
   const port = await new Promise((r) => {
     const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => r(p)); });
@@ -129,6 +145,7 @@ try {
     "authorization", "--url", root, "--client-id", reg.client_id, "--resource", resource, "-p", String(port),
   ]);
   let out = "";
+  const exited = new Promise((r) => suite.on("exit", r));
   const authorizeUrl = await new Promise((resolve) => {
     suite.stdout.on("data", (d) => {
       out += d;
@@ -141,7 +158,7 @@ try {
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   await signInAndConsent(page, authorizeUrl, "conformance");
-  const code = await new Promise((r) => suite.on("exit", r));
+  const code = await exited;
   await context.close();
   const plain = out.replace(/\x1b\[[0-9;]*m/g, "");
   const summary = plain.match(/Total: .*/)?.[0] ?? "";

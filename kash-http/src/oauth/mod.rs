@@ -15,6 +15,7 @@
 //!   thief could read. Access tokens live an hour; refresh tokens rotate, are single-use,
 //!   and a reused one revokes its whole grant; so does a replayed code.
 
+mod account;
 pub mod pages;
 pub mod seal;
 
@@ -124,6 +125,11 @@ struct Grant {
     shop_id: String,
     sealed_key: String,
     scopes: Vec<String>,
+    /// When it was granted, and last refreshed (seconds since the epoch).
+    #[serde(default)]
+    created: i64,
+    #[serde(default)]
+    last_used: i64,
 }
 
 /// A code waiting to be exchanged.
@@ -319,6 +325,8 @@ impl OAuth {
             .route("/token", post(token))
             .route("/revoke", post(revoke))
             .route("/oauth/style.css", get(style))
+            .route("/account", get(account::page).post(account::sign_in))
+            .route("/account/revoke", post(account::revoke))
             .with_state(self.clone())
     }
 
@@ -424,8 +432,97 @@ impl OAuth {
             .flatten()
     }
 
+    /// The store key of a shop's list of grants.
+    fn shop_index(&self, shop_id: &str) -> String {
+        hashed("shop", &format!("{}|{shop_id}", self.base_url))
+    }
+
+    /// The grants given for a shop (their ids), for `/account`.
+    async fn grants_of(&self, shop_id: &str) -> Vec<String> {
+        self.store
+            .get_json::<Vec<String>>(&self.shop_index(shop_id))
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Adds a grant to its shop's list (dropping the ids whose grant is gone).
+    async fn index_grant(&self, shop_id: &str, grant: &str) {
+        let mut ids = Vec::new();
+        for id in self.grants_of(shop_id).await {
+            if matches!(
+                self.store.get(&format!("oauth:grant:{id}")).await,
+                Ok(Some(_))
+            ) {
+                ids.push(id);
+            }
+        }
+        ids.push(grant.to_owned());
+        if let Err(e) = self
+            .store
+            .set_json(&self.shop_index(shop_id), &ids, GRANT_TTL)
+            .await
+        {
+            tracing::warn!(error = %e, "a shop's list of grants could not be written");
+        }
+    }
+
+    /// Checks a POS login (throttled per address and per login): the shop's credentials, or
+    /// the message to show.
+    async fn check_login(
+        &self,
+        ip: IpAddr,
+        login: &str,
+        password: String,
+    ) -> Result<Credentials, fn(Lang) -> &'static str> {
+        fn generic(lang: Lang) -> &'static str {
+            text(
+                lang,
+                "The login or password is wrong, or there were too many attempts: wait a minute and try again.",
+                "L'identifiant ou le mot de passe est faux, ou il y a eu trop d'essais : attendez une minute et recommencez.",
+            )
+        }
+        fn unreachable(lang: Lang) -> &'static str {
+            text(
+                lang,
+                "The POS cannot be reached right now: try again in a moment.",
+                "La caisse est injoignable pour le moment : réessayez dans un instant.",
+            )
+        }
+        let throttled = self.by_address.check_key(&ip).is_err()
+            || self.by_account.check_key(&login.to_lowercase()).is_err();
+        if throttled || login.is_empty() || password.is_empty() || login.len() > 200 {
+            return Err(generic);
+        }
+        let password = secrecy::SecretString::from(password);
+        match self.pool.login(&self.base_url, login, &password).await {
+            Ok(c) => Ok(c),
+            Err(e) if e.is_timeout() || matches!(e, kash_api::KashError::Transport { .. }) => {
+                Err(unreachable)
+            }
+            Err(_) => Err(generic),
+        }
+    }
+
     /// Forgets a grant: every token of it stops working.
     async fn revoke_grant(&self, grant: &str) {
+        if let Ok(Some(g)) = self
+            .store
+            .get_json::<Grant>(&format!("oauth:grant:{grant}"))
+            .await
+        {
+            let ids: Vec<String> = self
+                .grants_of(&g.shop_id)
+                .await
+                .into_iter()
+                .filter(|id| id != grant)
+                .collect();
+            let _ = self
+                .store
+                .set_json(&self.shop_index(&g.shop_id), &ids, GRANT_TTL)
+                .await;
+        }
         if let Err(e) = self.store.delete(&format!("oauth:grant:{grant}")).await {
             tracing::warn!(error = %e, "a grant could not be revoked");
         }
@@ -837,35 +934,12 @@ async fn sign_in(
             ),
         );
     }
-    let generic = text(
-        lang,
-        "The login or password is wrong, or there were too many attempts: wait a minute and try again.",
-        "L'identifiant ou le mot de passe est faux, ou il y a eu trop d'essais : attendez une minute et recommencez.",
-    );
     let login = form.login.trim().to_owned();
-    let throttled = o.by_address.check_key(&ip).is_err()
-        || o.by_account.check_key(&login.to_lowercase()).is_err();
-    if throttled || login.is_empty() || form.password.is_empty() || login.len() > 200 {
-        return show_sign_in(&o, lang, &request, &login, Some(generic), cookie);
-    }
-    let password = secrecy::SecretString::from(form.password);
-    let credentials = match o.pool.login(&o.base_url, &login, &password).await {
+    let credentials = match o.check_login(ip, &login, form.password).await {
         Ok(c) => c,
-        Err(e) if e.is_timeout() || matches!(e, kash_api::KashError::Transport { .. }) => {
-            return show_sign_in(
-                &o,
-                lang,
-                &request,
-                &login,
-                Some(text(
-                    lang,
-                    "The POS cannot be reached right now: try again in a moment.",
-                    "La caisse est injoignable pour le moment : réessayez dans un instant.",
-                )),
-                cookie,
-            );
+        Err(message) => {
+            return show_sign_in(&o, lang, &request, &login, Some(message(lang)), cookie);
         }
-        Err(_) => return show_sign_in(&o, lang, &request, &login, Some(generic), cookie),
     };
     let pending_id = random_token("");
     let pending = Pending {
@@ -967,7 +1041,10 @@ async fn consent(
             shop_id: pending.shop_id,
             sealed_key: pending.sealed_key,
             scopes,
+            created: now(),
+            last_used: now(),
         };
+        o.index_grant(&grant.shop_id, &grant_id).await;
         let code = random_token("kcd_");
         let stored = o
             .store
@@ -1123,6 +1200,10 @@ async fn token(State(o): State<Arc<OAuth>>, Form(form): Form<TokenForm>) -> Resp
                 return invalid("the refresh token was issued to another client");
             }
             // The grant lives on while it is used.
+            let grant = Grant {
+                last_used: now(),
+                ..grant
+            };
             let _ = o.store.set_json(&grant_key, &grant, GRANT_TTL).await;
             o.issue(&record.grant, &grant.scopes)
                 .await

@@ -25,10 +25,11 @@ const BASE: &str = r#"<!doctype html>
 </html>"#;
 
 const SIGN_IN: &str = r#"{% extends "base.html" %}{% block body %}
-<p>{{ t.intro }} <strong>{{ client }}</strong> ({{ host }}).</p>
+{% if client %}<p>{{ t.intro }} <strong>{{ client }}</strong> ({{ host }}).</p>
+{% else %}<p>{{ t.account_intro }}</p>{% endif %}
 {% if error %}<p class="error" role="alert">{{ error }}</p>{% endif %}
-<form method="post" action="/authorize">
-<input type="hidden" name="request" value="{{ request }}">
+<form method="post" action="{{ action }}">
+{% if request %}<input type="hidden" name="request" value="{{ request }}">{% endif %}
 <input type="hidden" name="csrf" value="{{ csrf }}">
 <label for="login">{{ t.login }}</label>
 <input id="login" name="login" type="text" autocomplete="username" required value="{{ login }}">
@@ -57,6 +58,21 @@ const CONSENT: &str = r#"{% extends "base.html" %}{% block body %}
 <p class="note">{{ t.revoke }}</p>
 {% endblock %}"#;
 
+const ACCOUNT: &str = r#"{% extends "base.html" %}{% block body %}
+<p>{{ t.signed_in }} <strong>{{ shop }}</strong>.</p>
+{% if rows %}<ul class="clients">
+{% for r in rows %}<li>
+<strong>{{ r.client }}</strong> — {{ t.rights_all if r.write else t.rights_read }}<br>
+<span class="note">{{ t.since }} {{ r.since }} · {{ t.last_used }} {{ r.last_used }}</span>
+<form method="post" action="/account/revoke">
+<input type="hidden" name="csrf" value="{{ csrf }}">
+<input type="hidden" name="grant" value="{{ r.grant }}">
+<button type="submit" class="secondary">{{ t.revoke_button }} {{ r.client }}</button>
+</form>
+</li>{% endfor %}
+</ul>{% else %}<p>{{ t.none }}</p>{% endif %}
+{% endblock %}"#;
+
 const ERROR: &str = r#"{% extends "base.html" %}{% block body %}
 <p class="error" role="alert">{{ message }}</p>
 <p class="note">{{ t.back }}</p>
@@ -75,6 +91,8 @@ input[type=text],input[type=password]{width:100%;padding:.6rem .7rem;font:inheri
 input:focus,button:focus{outline:3px solid #7fb0e6;outline-offset:1px}
 button{display:block;width:100%;margin-top:1rem;padding:.7rem;font:inherit;font-weight:600;color:#fff;background:var(--accent);border:0;border-radius:8px;cursor:pointer}
 button.secondary{color:var(--accent);background:#fff;border:1px solid var(--accent)}
+.clients{list-style:none;padding:0}
+.clients li{padding:.8rem 0;border-top:1px solid var(--line)}
 .error{padding:.6rem .8rem;color:#8a1c1c;background:#fdecec;border-radius:8px}
 .note{margin-top:1.5rem;font-size:.9rem;color:var(--muted)}
 ul{padding-left:1.2rem}
@@ -101,6 +119,14 @@ fn words(lang: Lang) -> minijinja::Value {
             "revoke": "Vous pourrez retirer cet accès à tout moment.",
             "error": "Connexion impossible",
             "back": "Revenez à l'application qui vous a envoyé ici et recommencez.",
+            "account": "Applications connectées",
+            "account_intro": "Connectez-vous avec l'identifiant et le mot de passe du back-office de votre caisse pour voir les applications connectées à votre boutique.",
+            "rights_all": "consulte la boutique, enregistre des ventes, modifie le catalogue",
+            "rights_read": "consulte la boutique",
+            "since": "connectée le",
+            "last_used": "dernier usage le",
+            "revoke_button": "Retirer l'accès de",
+            "none": "Aucune application n'est connectée à cette boutique.",
         })),
         Lang::En => minijinja::Value::from_serialize(serde_json::json!({
             "sign_in": "Sign in to your point of sale",
@@ -120,6 +146,14 @@ fn words(lang: Lang) -> minijinja::Value {
             "revoke": "You can take this access back at any time.",
             "error": "Cannot sign in",
             "back": "Go back to the application that sent you here and try again.",
+            "account": "Connected applications",
+            "account_intro": "Sign in with your POS back-office login and password to see the applications connected to your shop.",
+            "rights_all": "reads the shop, records sales, changes the catalogue",
+            "rights_read": "reads the shop",
+            "since": "connected",
+            "last_used": "last used",
+            "revoke_button": "Revoke",
+            "none": "No application is connected to this shop.",
         })),
     }
 }
@@ -133,6 +167,7 @@ fn env() -> Environment<'static> {
         ("sign_in.html", SIGN_IN),
         ("consent.html", CONSENT),
         ("error.html", ERROR),
+        ("account.html", ACCOUNT),
     ] {
         if let Err(e) = env.add_template(name, source) {
             tracing::error!(error = %e, "a page template does not compile");
@@ -209,9 +244,49 @@ pub fn sign_in(p: &SignIn<'_>) -> Response {
         context! {
             lang => p.lang.code(), title, t, client => p.client, host => p.host,
             request => p.request, csrf => p.csrf, login => p.login, error => p.error,
+            action => "/authorize",
         },
     );
     page(status, html, None)
+}
+
+/// The account page's sign-in.
+pub fn account_sign_in(lang: Lang, csrf: &str, login: &str, error: Option<&str>) -> Response {
+    let t = words(lang);
+    let title = t.get_attr("account").unwrap_or_default();
+    let status = if error.is_some() {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
+    let html = render(
+        "sign_in.html",
+        context! {
+            lang => lang.code(), title, t, csrf, login, error, action => "/account",
+        },
+    );
+    page(status, html, None)
+}
+
+/// An application connected to a shop, on the account page.
+#[derive(Debug, serde::Serialize)]
+pub struct Connected {
+    pub grant: String,
+    pub client: String,
+    pub since: String,
+    pub last_used: String,
+    pub write: bool,
+}
+
+/// The account page: the applications connected to the shop.
+pub fn account(lang: Lang, shop: &str, rows: &[Connected], csrf: &str) -> Response {
+    let t = words(lang);
+    let title = t.get_attr("account").unwrap_or_default();
+    let html = render(
+        "account.html",
+        context! { lang => lang.code(), title, t, shop, rows, csrf },
+    );
+    page(StatusCode::OK, html, None)
 }
 
 /// What the consent page shows.

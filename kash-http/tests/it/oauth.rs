@@ -765,3 +765,86 @@ async fn rmcp_s_own_oauth_client_signs_in_and_calls_tools() {
     let _ = mcp.cancel().await;
     running.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_page_lists_connected_applications_and_revokes_one() {
+    let (running, server) = oauth_server().await;
+    let client_id = register(&server, REDIRECT).await;
+    let back = consent(&server, &client_id, "all").await;
+    let (_, t) = tokens(&server, &client_id, &back["code"]).await;
+    let access = t["access_token"].as_str().unwrap().to_owned();
+    let http = no_redirects();
+    let page = http
+        .get(format!("{}/account", server.root))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let csrf_cookie = page.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = page.text().await.unwrap();
+    let csrf = hidden(&html, "csrf");
+    // Without the page's cookie: refused.
+    let r = http
+        .post(format!("{}/account", server.root))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("login", &server.login),
+            ("password", &server.password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = http
+        .post(format!("{}/account", server.root))
+        .header("cookie", &csrf_cookie)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("login", &server.login),
+            ("password", &server.password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let session_cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("kash_account="))
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Test client"), "{html}");
+    let grant = hidden(&html, "grant");
+    let cookies = format!("{csrf_cookie}; {session_cookie}");
+    // A revocation needs the signed-in session.
+    let r = http
+        .post(format!("{}/account/revoke", server.root))
+        .header("cookie", &csrf_cookie)
+        .form(&[("csrf", csrf.as_str()), ("grant", grant.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(list_tools(&server, &access).await.status(), 200);
+    let r = http
+        .post(format!("{}/account/revoke", server.root))
+        .header("cookie", &cookies)
+        .form(&[("csrf", csrf.as_str()), ("grant", grant.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("Test client"), "{html}");
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert_eq!(list_tools(&server, &access).await.status(), 401, "revoked");
+    running.stop().await;
+}
