@@ -68,6 +68,14 @@ pub struct Args {
     #[arg(long, hide = true)]
     pub session_idle_seconds: Option<u64>,
 
+    /// Seconds an OAuth access token lives (tests shorten it).
+    #[arg(long, hide = true, default_value_t = 3600)]
+    pub access_token_seconds: u64,
+
+    /// Tests only: client metadata documents may be plain http on loopback.
+    #[arg(long, hide = true)]
+    pub cimd_allow_loopback: bool,
+
     /// Most open sessions in all.
     #[arg(long, env = "KASH_MAX_SESSIONS", default_value_t = 10_000)]
     pub max_sessions: usize,

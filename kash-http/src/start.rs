@@ -257,6 +257,8 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
                 pool,
                 base_url: base,
                 template: Template { demo, ..template },
+                access_ttl: std::time::Duration::from_secs(args.access_token_seconds.max(1)),
+                cimd_allow_loopback: args.cimd_allow_loopback,
             })))
         }
         (_, ShopChoice::Sandbox { .. }) => {

@@ -16,6 +16,7 @@
 //!   and a reused one revokes its whole grant; so does a replayed code.
 
 mod account;
+pub mod cimd;
 pub mod pages;
 pub mod seal;
 
@@ -49,8 +50,8 @@ pub const SCOPE_READ: &str = "pos:read";
 /// Recording sales and changing the catalogue.
 pub const SCOPE_WRITE: &str = "pos:write";
 
-/// How long an access token lives.
-const ACCESS_TTL: Duration = Duration::from_secs(3600);
+/// How long an access token lives, by default.
+pub const ACCESS_TTL: Duration = Duration::from_secs(3600);
 /// How long a grant (and its refresh token) lives without being refreshed.
 const GRANT_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 /// How long a code may be exchanged.
@@ -74,9 +75,13 @@ pub struct OAuth {
     base_url: String,
     template: Template,
     https: bool,
+    access_ttl: Duration,
+    cimd: cimd::Fetcher,
     by_address: DefaultKeyedRateLimiter<IpAddr>,
     by_account: DefaultKeyedRateLimiter<String>,
     registrations: DefaultKeyedRateLimiter<IpAddr>,
+    /// Addresses and logins turned away after too many failed sign-ins, until when.
+    blocked: Mutex<std::collections::HashMap<String, Instant>>,
     /// Access tokens resolved lately: hash → (principal, when).
     recent: Mutex<std::collections::HashMap<String, (Principal, Instant)>>,
 }
@@ -260,6 +265,10 @@ pub struct OAuthSettings {
     pub pool: Pool,
     pub base_url: String,
     pub template: Template,
+    /// How long an access token lives.
+    pub access_ttl: Duration,
+    /// Tests only: client metadata documents may be plain http on loopback.
+    pub cimd_allow_loopback: bool,
 }
 
 impl OAuth {
@@ -279,10 +288,13 @@ impl OAuth {
             pool: settings.pool,
             base_url: settings.base_url,
             template: settings.template,
+            access_ttl: settings.access_ttl,
+            cimd: cimd::Fetcher::new(settings.cimd_allow_loopback),
             by_address: limiter(20),
             by_account: limiter(5),
             registrations: limiter(20),
             recent: Mutex::default(),
+            blocked: Mutex::default(),
         }
     }
 
@@ -432,6 +444,39 @@ impl OAuth {
             .flatten()
     }
 
+    /// A registered client, or one whose `client_id` is its metadata document's URL.
+    async fn resolve_client(&self, id: &str) -> Result<Client, Option<String>> {
+        if let Some(c) = self.client(id).await {
+            return Ok(c);
+        }
+        if !cimd::Fetcher::is_document(id) {
+            return Err(None);
+        }
+        let doc = self.cimd.fetch(id).await.map_err(|e| Some(e.to_string()))?;
+        let redirect_uris: Vec<String> = doc
+            .redirect_uris
+            .into_iter()
+            .filter(|u| redirect_allowed(u))
+            .collect();
+        if redirect_uris.is_empty() {
+            return Err(Some(
+                "the client's metadata document has no usable redirect URI".to_owned(),
+            ));
+        }
+        let name = doc
+            .client_name
+            .unwrap_or_else(|| host_of(id))
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(80)
+            .collect();
+        Ok(Client {
+            name,
+            redirect_uris,
+            issued_at: now(),
+        })
+    }
+
     /// The store key of a shop's list of grants.
     fn shop_index(&self, shop_id: &str) -> String {
         hashed("shop", &format!("{}|{shop_id}", self.base_url))
@@ -490,9 +535,11 @@ impl OAuth {
                 "La caisse est injoignable pour le moment : réessayez dans un instant.",
             )
         }
-        let throttled = self.by_address.check_key(&ip).is_err()
-            || self.by_account.check_key(&login.to_lowercase()).is_err();
-        if throttled || login.is_empty() || password.is_empty() || login.len() > 200 {
+        let account = login.to_lowercase();
+        if self.is_blocked(&format!("ip:{ip}")) || self.is_blocked(&format!("login:{account}")) {
+            return Err(generic);
+        }
+        if login.is_empty() || password.is_empty() || login.len() > 200 {
             return Err(generic);
         }
         let password = secrecy::SecretString::from(password);
@@ -501,7 +548,36 @@ impl OAuth {
             Err(e) if e.is_timeout() || matches!(e, kash_api::KashError::Transport { .. }) => {
                 Err(unreachable)
             }
-            Err(_) => Err(generic),
+            Err(_) => {
+                // Only failures count: past the quota, the address or the login waits.
+                let clock = governor::clock::DefaultClock::default();
+                let now = governor::clock::Clock::now(&clock);
+                if let Err(n) = self.by_address.check_key(&ip) {
+                    self.block(format!("ip:{ip}"), n.wait_time_from(now));
+                }
+                if let Err(n) = self.by_account.check_key(&account) {
+                    self.block(format!("login:{account}"), n.wait_time_from(now));
+                }
+                Err(generic)
+            }
+        }
+    }
+
+    fn is_blocked(&self, key: &str) -> bool {
+        self.blocked
+            .lock()
+            .ok()
+            .and_then(|b| b.get(key).copied())
+            .is_some_and(|until| until > Instant::now())
+    }
+
+    fn block(&self, key: String, wait: Duration) {
+        if let Ok(mut b) = self.blocked.lock() {
+            let now = Instant::now();
+            if b.len() > 10_000 {
+                b.retain(|_, until| *until > now);
+            }
+            b.insert(key, now + wait);
         }
     }
 
@@ -548,7 +624,7 @@ impl OAuth {
             audience: self.resource.clone(),
         };
         self.store
-            .set_json(&hashed("at", &access), &record, ACCESS_TTL)
+            .set_json(&hashed("at", &access), &record, self.access_ttl)
             .await
             .map_err(store_error)?;
         self.store
@@ -558,7 +634,7 @@ impl OAuth {
         let mut r = Json(json!({
             "access_token": access,
             "token_type": "Bearer",
-            "expires_in": ACCESS_TTL.as_secs(),
+            "expires_in": self.access_ttl.as_secs(),
             "refresh_token": refresh,
             "scope": scopes.join(" "),
         }))
@@ -615,6 +691,7 @@ async fn server_metadata(State(o): State<Arc<OAuth>>) -> Response {
         "token_endpoint_auth_methods_supported": ["none"],
         "revocation_endpoint_auth_methods_supported": ["none"],
         "authorization_response_iss_parameter_supported": true,
+        "client_id_metadata_document_supported": true,
     }))
     .into_response();
     r.headers_mut().insert(
@@ -787,12 +864,16 @@ async fn authorize(
     let page_error = |m: &str| pages::error(lang, StatusCode::BAD_REQUEST, m);
     // Until the client and its redirect URI are known good, errors stay on our page.
     let client_id = q.client_id.clone().unwrap_or_default();
-    let Some(client) = o.client(&client_id).await else {
-        return page_error(text(
-            lang,
-            "This application is not registered with this server (unknown client_id).",
-            "Cette application n'est pas enregistrée auprès de ce serveur (client_id inconnu).",
-        ));
+    let client = match o.resolve_client(&client_id).await {
+        Ok(c) => c,
+        Err(Some(why)) => return page_error(&why),
+        Err(None) => {
+            return page_error(text(
+                lang,
+                "This application is not registered with this server (unknown client_id).",
+                "Cette application n'est pas enregistrée auprès de ce serveur (client_id inconnu).",
+            ));
+        }
     };
     let redirect_uri = match (&q.redirect_uri, client.redirect_uris.as_slice()) {
         (Some(u), uris) if uris.iter().any(|r| r == u) => u.clone(),

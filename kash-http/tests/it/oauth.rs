@@ -848,3 +848,151 @@ async fn the_account_page_lists_connected_applications_and_revokes_one() {
     assert_eq!(list_tools(&server, &access).await.status(), 401, "revoked");
     running.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_token_is_refused_and_its_refresh_token_still_works() {
+    let running = serve(&[
+        "--sandbox",
+        "--auth",
+        "oauth",
+        "--access-token-seconds",
+        "1",
+    ])
+    .await;
+    let server = Site::of(&running);
+    let client_id = register(&server, REDIRECT).await;
+    let back = consent(&server, &client_id, "all").await;
+    let (_, t) = tokens(&server, &client_id, &back["code"]).await;
+    assert_eq!(t["expires_in"], 1);
+    let access = t["access_token"].as_str().unwrap();
+    // Past its life and the server's short memory of resolved tokens.
+    tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+    let r = list_tools(&server, access).await;
+    assert_eq!(r.status(), 401);
+    assert!(
+        r.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .contains("invalid_token")
+    );
+    let refresh = t["refresh_token"].as_str().unwrap();
+    let (status, fresh) = exchange(
+        &server,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh),
+            ("client_id", &client_id),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{fresh}");
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_for_another_server_is_refused() {
+    let Some(redis) = crate::support::Redis::start().await else {
+        return;
+    };
+    let sb = kash_e2e::session::sandbox().await;
+    let url = redis.url();
+    let c = sb.credentials();
+    let server = |port: u16| {
+        let addr = format!("127.0.0.1:{port}");
+        let (url, base) = (url.clone(), sb.base_url().to_owned());
+        async move {
+            crate::support::spawn_server(&[
+                "--auth",
+                "oauth",
+                "--api-base",
+                &base,
+                "--addr",
+                &addr,
+                "--public-url",
+                &format!("http://127.0.0.1:{port}/"),
+                "--store",
+                &url,
+                "--secret-key",
+                crate::support::SECRET,
+            ])
+            .await
+        }
+    };
+    // Two servers (two public URLs) on one store: a token is for the one that issued it.
+    let (a, b) = (
+        server(crate::support::free_port()).await,
+        server(crate::support::free_port()).await,
+    );
+    let on_a = Site {
+        root: a.root.clone(),
+        url: a.url.clone(),
+        login: c.login.clone(),
+        password: c.password.clone(),
+    };
+    let client_id = register(&on_a, REDIRECT).await;
+    let back = consent(&on_a, &client_id, "all").await;
+    let (_, t) = tokens(&on_a, &client_id, &back["code"]).await;
+    let access = t["access_token"].as_str().unwrap();
+    assert_eq!(list_tools(&on_a, access).await.status(), 200);
+    let on_b = Site {
+        root: b.root.clone(),
+        url: b.url.clone(),
+        ..on_a
+    };
+    assert_eq!(
+        list_tools(&on_b, access).await.status(),
+        401,
+        "another audience"
+    );
+    a.kill().await;
+    b.kill().await;
+}
+
+/// A client metadata document served on loopback (a test fixture): its URL.
+async fn metadata_fixture() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/client.json", listener.local_addr().unwrap());
+    let doc = json!({"client_id": url, "client_name": "Test client", "redirect_uris": [REDIRECT]});
+    let app = axum::Router::new().route(
+        "/client.json",
+        axum::routing::get(move || {
+            let doc = doc.clone();
+            async move { axum::Json(doc) }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_id_metadata_document_is_fetched_only_where_allowed() {
+    let fixture = metadata_fixture().await;
+    // The test switch lets the server read a loopback document.
+    let running = serve(&["--sandbox", "--auth", "oauth", "--cimd-allow-loopback"]).await;
+    let server = Site::of(&running);
+    let back = consent(&server, &fixture, "all").await;
+    let (status, t) = tokens(&server, &fixture, &back["code"]).await;
+    assert_eq!(status, 200, "{t}");
+    running.stop().await;
+    // Without it, a loopback (or any non-https, non-public) document is refused on a page.
+    let running = serve(&["--sandbox", "--auth", "oauth"]).await;
+    let server = Site::of(&running);
+    let http = no_redirects();
+    for client_id in [
+        fixture.as_str(),
+        "https://127.0.0.1/client.json",
+        "https://[::1]/client.json",
+        "https://10.0.0.1/client.json",
+        "https://169.254.169.254/latest/meta-data",
+        "https://localhost/client.json",
+    ] {
+        let r = http
+            .get(authorize_url(&server, client_id, &[]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{client_id}");
+        assert!(r.headers().get("location").is_none(), "{client_id}");
+    }
+    running.stop().await;
+}
