@@ -72,6 +72,11 @@ pub struct Args {
     #[arg(long, hide = true, default_value_t = 3600)]
     pub access_token_seconds: u64,
 
+    /// OAuth clients registered in advance: a JSON file, an array of
+    /// `{"client_id", "client_name", "redirect_uris"}`.
+    #[arg(long, env = "KASH_OAUTH_CLIENTS", value_name = "FILE")]
+    pub oauth_clients: Option<std::path::PathBuf>,
+
     /// Tests only: client metadata documents may be plain http on loopback.
     #[arg(long, hide = true)]
     pub cimd_allow_loopback: bool,

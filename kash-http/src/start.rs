@@ -184,6 +184,10 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
             .map_err(|e| service_error(e.to_string()))?,
     };
     let seal_key = seal_key(args.secret_key.as_deref());
+    let preregistered = match &args.oauth_clients {
+        Some(path) => crate::oauth::read_clients(path).map_err(settings_error)?,
+        None => Vec::new(),
+    };
     let mut sandbox = None;
     let mut sign_in = None;
     let authorization;
@@ -259,6 +263,7 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
                 template: Template { demo, ..template },
                 access_ttl: std::time::Duration::from_secs(args.access_token_seconds.max(1)),
                 cimd_allow_loopback: args.cimd_allow_loopback,
+                preregistered,
             })))
         }
         (_, ShopChoice::Sandbox { .. }) => {

@@ -77,6 +77,8 @@ pub struct OAuth {
     https: bool,
     access_ttl: Duration,
     cimd: cimd::Fetcher,
+    /// Clients registered in the configuration, by id.
+    preregistered: std::collections::HashMap<String, Client>,
     by_address: DefaultKeyedRateLimiter<IpAddr>,
     by_account: DefaultKeyedRateLimiter<String>,
     registrations: DefaultKeyedRateLimiter<IpAddr>,
@@ -269,6 +271,49 @@ pub struct OAuthSettings {
     pub access_ttl: Duration,
     /// Tests only: client metadata documents may be plain http on loopback.
     pub cimd_allow_loopback: bool,
+    /// Clients registered in the configuration.
+    pub preregistered: Vec<PreRegistered>,
+}
+
+/// A client registered in the configuration (`--oauth-clients FILE`, a JSON array of these).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PreRegistered {
+    /// Its id (as the client sends it).
+    pub client_id: String,
+    /// Its name, shown on the consent page.
+    pub client_name: String,
+    /// Where it may be sent back (https, or http to loopback).
+    pub redirect_uris: Vec<String>,
+}
+
+/// Reads and checks a file of pre-registered clients.
+///
+/// # Errors
+/// The file cannot be read, is not a JSON array of clients, or a redirect URI is not allowed.
+pub fn read_clients(path: &std::path::Path) -> Result<Vec<PreRegistered>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let clients: Vec<PreRegistered> = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}: not a JSON array of {{client_id, client_name, redirect_uris}}: {e}",
+            path.display()
+        )
+    })?;
+    for c in &clients {
+        if c.client_id.is_empty() || c.client_id.len() > 128 {
+            return Err(format!(
+                "{}: a client_id is empty or too long",
+                path.display()
+            ));
+        }
+        if c.redirect_uris.is_empty() || !c.redirect_uris.iter().all(|u| redirect_allowed(u)) {
+            return Err(format!(
+                "{}: client {}: redirect_uris must be https (or http to loopback)",
+                path.display(),
+                c.client_id
+            ));
+        }
+    }
+    Ok(clients)
 }
 
 impl OAuth {
@@ -290,6 +335,20 @@ impl OAuth {
             template: settings.template,
             access_ttl: settings.access_ttl,
             cimd: cimd::Fetcher::new(settings.cimd_allow_loopback),
+            preregistered: settings
+                .preregistered
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.client_id,
+                        Client {
+                            name: c.client_name,
+                            redirect_uris: c.redirect_uris,
+                            issued_at: 0,
+                        },
+                    )
+                })
+                .collect(),
             by_address: limiter(20),
             by_account: limiter(5),
             registrations: limiter(20),
@@ -434,6 +493,9 @@ impl OAuth {
     }
 
     async fn client(&self, id: &str) -> Option<Client> {
+        if let Some(c) = self.preregistered.get(id) {
+            return Some(c.clone());
+        }
         if id.is_empty() || id.len() > 128 {
             return None;
         }

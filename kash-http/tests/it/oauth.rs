@@ -996,3 +996,36 @@ async fn a_client_id_metadata_document_is_fetched_only_where_allowed() {
     }
     running.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_registered_in_the_configuration_signs_in() {
+    let file = std::env::temp_dir().join(format!("kash-oauth-clients-{}.json", std::process::id()));
+    std::fs::write(
+        &file,
+        json!([{"client_id": "n8n-prod", "client_name": "Test client", "redirect_uris": [REDIRECT]}]).to_string(),
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let running = serve(&["--sandbox", "--auth", "oauth", "--oauth-clients", &path]).await;
+    let server = Site::of(&running);
+    let back = consent(&server, "n8n-prod", "read").await;
+    let (status, t) = tokens(&server, "n8n-prod", &back["code"]).await;
+    assert_eq!((status, t["scope"].as_str()), (200, Some("pos:read")));
+    running.stop().await;
+    // A file with a redirect URI that is not allowed stops the start.
+    std::fs::write(&file, json!([{"client_id": "x", "client_name": "x", "redirect_uris": ["http://evil.example/cb"]}]).to_string()).unwrap();
+    let args = <kash_http::settings::Args as clap::Parser>::try_parse_from([
+        "kash-http",
+        "--addr",
+        "127.0.0.1:0",
+        "--sandbox",
+        "--auth",
+        "oauth",
+        "--oauth-clients",
+        &path,
+    ])
+    .unwrap();
+    let e = kash_http::start::start(args).await.unwrap_err();
+    assert!(e.message.contains("redirect_uris"), "{e}");
+    let _ = std::fs::remove_file(&file);
+}

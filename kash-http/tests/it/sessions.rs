@@ -101,6 +101,16 @@ async fn sessions_are_capped_per_caller_and_end_when_idle() {
         let r = post(&server.url, Some(&mine), Some(id), &list_tools()).await;
         assert_eq!(r.status(), 404, "expired");
     }
+    // Gone from the server, not only refused: nothing is left open.
+    let metrics = http()
+        .get(format!("{}/metrics", server.root))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("kash_http_sessions 0"), "{metrics}");
     open_session(&server.url, &mine).await;
     server.stop().await;
 }
