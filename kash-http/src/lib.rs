@@ -7,7 +7,9 @@
 //! # Where things live
 //! | Module | What it holds |
 //! |---|---|
-//! | [`auth`] | who may call: static (each caller's shop credentials, verified against the POS), single-shop (the server's tokens) |
+//! | [`auth`] | who may call: static (each caller's shop credentials, verified against the POS), single-shop (the server's tokens), OAuth |
+//! | [`oauth`] | the OAuth 2.1 authorization server: discovery, registration, sign-in and consent pages, tokens, `/account` |
+//! | [`start`] | from flags to a bound server (what `main.rs` and the tests call) |
 //! | [`principal`] | the [`Principal`] of a request, and the core's `ShopProvider` that reads it |
 //! | [`sessions`] | legacy sessions bound to the principal that opened them, capped, expired when idle |
 //! | [`store`] | memory, file (redb) and Redis stores |
