@@ -1029,3 +1029,43 @@ async fn a_client_registered_in_the_configuration_signs_in() {
     assert!(e.message.contains("redirect_uris"), "{e}");
     let _ = std::fs::remove_file(&file);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_open_redirect() {
+    let (running, server) = oauth_server().await;
+    let client_id = register(&server, REDIRECT).await;
+    let http = no_redirects();
+    // Near misses of the registered URI are not it: nothing is sent anywhere.
+    for near in [
+        "http://127.0.0.1:9/callback/",
+        "http://127.0.0.1:9/callback?next=https://evil.example",
+        "http://127.0.0.1:9/callback.evil.example",
+        "http://127.0.0.1:9@evil.example/callback",
+        "http://127.0.0.1:90/callback",
+        "https://127.0.0.1:9/callback",
+        "//evil.example/callback",
+    ] {
+        let r = http
+            .get(authorize_url(
+                &server,
+                &client_id,
+                &[("redirect_uri", Some(near))],
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{near}");
+        assert!(r.headers().get("location").is_none(), "{near}");
+    }
+    // The consent's answer goes to the registered URI exactly, with our parameters only.
+    let back = consent(&server, &client_id, "deny").await;
+    assert_eq!(back["error"], "access_denied");
+    assert_eq!(back["state"], "st-123");
+    assert_eq!(back["iss"], server.root);
+    assert_eq!(
+        back.len(),
+        4,
+        "error, error_description, state, iss: {back:?}"
+    );
+    running.stop().await;
+}
