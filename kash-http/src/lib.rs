@@ -495,6 +495,12 @@ async fn room_for_a_session(
         return Ok(req);
     }
     let in_session = req.headers().contains_key("mcp-session-id");
+    let step_up = matches!(state.inner.auth, Auth::OAuth(_)) && principal.caller.rights.read_only;
+    // A session's messages are read by rmcp alone, unless a read-only grant may be calling
+    // a tool that writes (the 403 below).
+    if in_session && !step_up {
+        return Ok(req);
+    }
     let modern = req
         .headers()
         .get("mcp-protocol-version")
@@ -514,7 +520,7 @@ async fn room_for_a_session(
     // A read-only OAuth grant calling a tool that writes: 403, so that the client can ask
     // the user for more (step-up).
     if let Auth::OAuth(o) = &state.inner.auth
-        && principal.caller.rights.read_only
+        && step_up
         && method == Some("tools/call")
         && let Some(name) = head
             .as_ref()

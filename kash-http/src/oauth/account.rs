@@ -4,13 +4,16 @@
 use std::sync::Arc;
 
 use axum::extract::{Form, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use kash_mcp_core::Lang;
 use kash_mcp_core::store::StoreExt as _;
 use serde::Deserialize;
 
-use super::{Grant, OAuth, Peer, constant_eq, csrf_cookie, lang_of, pages, random_token, text};
+use super::{
+    Grant, OAuth, Peer, constant_eq, cookie, csrf_checked, csrf_cookie, lang_of, pages,
+    random_token, set_cookie, text,
+};
 
 /// How long the account page stays signed in.
 const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(15 * 60);
@@ -19,25 +22,6 @@ const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(15 * 60)
 #[derive(Debug, serde::Serialize, Deserialize)]
 struct AccountSession {
     shop_id: String,
-}
-
-fn account_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("kash_account=").map(str::to_owned))
-}
-
-fn set_cookie(r: &mut Response, name: &str, value: &str, path: &str, https: bool) {
-    let cookie = format!(
-        "{name}={value}; Path={path}; HttpOnly; SameSite=Strict{}",
-        if https { "; Secure" } else { "" }
-    );
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
 }
 
 /// `GET /account`: the sign-in form.
@@ -79,21 +63,10 @@ pub(super) async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let lang = lang_of(&headers);
-    let cookie = csrf_cookie(&headers);
-    if !cookie
-        .as_deref()
-        .is_some_and(|c| constant_eq(c, &form.csrf))
-    {
-        return pages::error(
-            lang,
-            StatusCode::FORBIDDEN,
-            text(
-                lang,
-                "The form was not sent from this page (cookies must be allowed).",
-                "Le formulaire n'a pas été envoyé depuis cette page (les cookies doivent être autorisés).",
-            ),
-        );
-    }
+    let cookie = match csrf_checked(&headers, lang, &form.csrf) {
+        Ok(c) => c,
+        Err(refused) => return *refused,
+    };
     let login = form.login.trim().to_owned();
     let credentials = match o.check_login(ip, &login, form.password).await {
         Ok(c) => c,
@@ -166,8 +139,8 @@ pub(super) async fn revoke(
     Form(form): Form<RevokeForm>,
 ) -> Response {
     let lang = lang_of(&headers);
-    let cookie = csrf_cookie(&headers);
-    let session: Option<AccountSession> = match account_cookie(&headers) {
+    let csrf = csrf_cookie(&headers);
+    let session: Option<AccountSession> = match cookie(&headers, "kash_account") {
         Some(s) if s.len() <= 64 => o
             .store
             .get_json(&format!("oauth:account:{s}"))
@@ -178,9 +151,7 @@ pub(super) async fn revoke(
     };
     let (Some(session), true) = (
         session,
-        cookie
-            .as_deref()
-            .is_some_and(|c| constant_eq(c, &form.csrf)),
+        csrf.as_deref().is_some_and(|c| constant_eq(c, &form.csrf)),
     ) else {
         return pages::error(
             lang,

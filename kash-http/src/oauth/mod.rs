@@ -239,14 +239,63 @@ fn text(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
     }
 }
 
-/// The CSRF cookie's value.
-fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
+/// The value of the cookie `name`.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("kash_csrf=").map(str::to_owned))
+        .find_map(|c| c.trim().strip_prefix(prefix.as_str()).map(str::to_owned))
+}
+
+/// The CSRF cookie's value.
+fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, "kash_csrf")
+}
+
+/// Sets a cookie only our pages read: HttpOnly, SameSite=Strict, Secure over https.
+fn set_cookie(r: &mut Response, name: &str, value: &str, path: &str, https: bool) {
+    let cookie = format!(
+        "{name}={value}; Path={path}; HttpOnly; SameSite=Strict{}",
+        if https { "; Secure" } else { "" }
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+/// The double-submit CSRF check of every form: the form's token must be the page's cookie.
+/// The cookie's value, or the page refusing the form.
+fn csrf_checked(
+    headers: &HeaderMap,
+    lang: Lang,
+    form_csrf: &str,
+) -> Result<Option<String>, Box<Response>> {
+    let cookie = csrf_cookie(headers);
+    if cookie.as_deref().is_some_and(|c| constant_eq(c, form_csrf)) {
+        Ok(cookie)
+    } else {
+        Err(Box::new(pages::error(
+            lang,
+            StatusCode::FORBIDDEN,
+            text(
+                lang,
+                "The form was not sent from this page (cookies must be allowed). Start again from the application.",
+                "Le formulaire n'a pas été envoyé depuis cette page (les cookies doivent être autorisés). Recommencez depuis l'application.",
+            ),
+        )))
+    }
+}
+
+/// The store cannot be reached: the token endpoint's answer.
+fn unavailable() -> Response {
+    oauth_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "temporarily_unavailable",
+        "the token store is unavailable; try again",
+    )
 }
 
 fn constant_eq(a: &str, b: &str) -> bool {
@@ -643,6 +692,30 @@ impl OAuth {
         }
     }
 
+    /// Marks a code or refresh token used (`marker`, the hash of the secret): it works once,
+    /// and a second use revokes its whole grant. Only the kind of secret is logged.
+    async fn use_once(
+        &self,
+        marker: &str,
+        ttl: Duration,
+        grant: &str,
+        kind: &str,
+    ) -> Result<(), Box<Response>> {
+        match self.store.set_if_absent(marker, vec![1], ttl).await {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                tracing::warn!(kind, "used twice: its grant is revoked");
+                self.revoke_grant(grant).await;
+                Err(Box::new(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    &format!("the {kind} was already used; its access is revoked"),
+                )))
+            }
+            Err(_) => Err(Box::new(unavailable())),
+        }
+    }
+
     /// Forgets a grant: every token of it stops working.
     async fn revoke_grant(&self, grant: &str) {
         if let Ok(Some(g)) = self
@@ -671,13 +744,7 @@ impl OAuth {
 
     /// A fresh access and refresh token pair for `grant`.
     async fn issue(&self, grant: &str, scopes: &[String]) -> Result<Response, Response> {
-        let store_error = |_| {
-            oauth_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "temporarily_unavailable",
-                "the token store is unavailable; try again",
-            )
-        };
+        let store_error = |_| unavailable();
         let access = random_token("kat_");
         let refresh = random_token("krt_");
         let record = TokenRecord {
@@ -1015,13 +1082,7 @@ fn show_sign_in(
         login,
         error,
     });
-    let cookie = format!(
-        "kash_csrf={csrf}; Path=/authorize; HttpOnly; SameSite=Strict{}",
-        if o.https { "; Secure" } else { "" }
-    );
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        r.headers_mut().insert(header::SET_COOKIE, v);
-    }
+    set_cookie(&mut r, "kash_csrf", &csrf, "/authorize", o.https);
     r
 }
 
@@ -1062,21 +1123,10 @@ async fn sign_in(
             ),
         );
     };
-    let cookie = csrf_cookie(&headers);
-    if !cookie
-        .as_deref()
-        .is_some_and(|c| constant_eq(c, &form.csrf))
-    {
-        return pages::error(
-            lang,
-            StatusCode::FORBIDDEN,
-            text(
-                lang,
-                "The form was not sent from this page (cookies must be allowed). Start again from the application.",
-                "Le formulaire n'a pas été envoyé depuis cette page (les cookies doivent être autorisés). Recommencez depuis l'application.",
-            ),
-        );
-    }
+    let cookie = match csrf_checked(&headers, lang, &form.csrf) {
+        Ok(c) => c,
+        Err(refused) => return *refused,
+    };
     let login = form.login.trim().to_owned();
     let credentials = match o.check_login(ip, &login, form.password).await {
         Ok(c) => c,
@@ -1137,20 +1187,8 @@ async fn consent(
     Form(form): Form<ConsentForm>,
 ) -> Response {
     let lang = lang_of(&headers);
-    let cookie = csrf_cookie(&headers);
-    if !cookie
-        .as_deref()
-        .is_some_and(|c| constant_eq(c, &form.csrf))
-    {
-        return pages::error(
-            lang,
-            StatusCode::FORBIDDEN,
-            text(
-                lang,
-                "The form was not sent from this page. Start again from the application.",
-                "Le formulaire n'a pas été envoyé depuis cette page. Recommencez depuis l'application.",
-            ),
-        );
+    if let Err(refused) = csrf_checked(&headers, lang, &form.csrf) {
+        return *refused;
     }
     let key = format!("oauth:pending:{}", form.pending);
     let pending: Option<Pending> = o.store.get_json(&key).await.ok().flatten();
@@ -1257,24 +1295,16 @@ async fn token(State(o): State<Arc<OAuth>>, Form(form): Form<TokenForm>) -> Resp
                 return invalid("the code is unknown or expired");
             };
             // A code works once; a second use revokes what the first one issued.
-            match o
-                .store
-                .set_if_absent(&hashed("code-used", code), vec![1], CODE_TTL * 2)
+            if let Err(refused) = o
+                .use_once(
+                    &hashed("code-used", code),
+                    CODE_TTL * 2,
+                    &record.grant,
+                    "code",
+                )
                 .await
             {
-                Ok(true) => {}
-                Ok(false) => {
-                    tracing::warn!("a code was used twice: its grant is revoked");
-                    o.revoke_grant(&record.grant).await;
-                    return invalid("the code was already used; its access is revoked");
-                }
-                Err(_) => {
-                    return oauth_error(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "temporarily_unavailable",
-                        "try again",
-                    );
-                }
+                return *refused;
             }
             if form.client_id.as_deref() != Some(record.client_id.as_str()) {
                 return invalid("the code was issued to another client");
@@ -1312,24 +1342,16 @@ async fn token(State(o): State<Arc<OAuth>>, Form(form): Form<TokenForm>) -> Resp
             else {
                 return invalid("the refresh token is unknown, expired or revoked");
             };
-            match o
-                .store
-                .set_if_absent(&hashed("rt-used", refresh), vec![1], GRANT_TTL)
+            if let Err(refused) = o
+                .use_once(
+                    &hashed("rt-used", refresh),
+                    GRANT_TTL,
+                    &record.grant,
+                    "refresh token",
+                )
                 .await
             {
-                Ok(true) => {}
-                Ok(false) => {
-                    tracing::warn!("a refresh token was used twice: its grant is revoked");
-                    o.revoke_grant(&record.grant).await;
-                    return invalid("the refresh token was already used; its access is revoked");
-                }
-                Err(_) => {
-                    return oauth_error(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "temporarily_unavailable",
-                        "try again",
-                    );
-                }
+                return *refused;
             }
             let grant_key = format!("oauth:grant:{}", record.grant);
             let Ok(Some(grant)) = o.store.get_json::<Grant>(&grant_key).await else {
