@@ -14,6 +14,7 @@
 //! | [`sessions`] | legacy sessions bound to the principal that opened them, capped, expired when idle |
 //! | [`store`] | memory, file (redb) and Redis stores |
 //! | [`metrics`] | `/metrics` |
+//! | [`probe`] | `--health-check`, the container's health check |
 //! | [`settings`] | flags and environment |
 //!
 //! Every request is authenticated before rmcp sees it; the principal travels in the request's
@@ -25,6 +26,7 @@ pub mod auth;
 pub mod metrics;
 pub mod oauth;
 pub mod principal;
+pub mod probe;
 pub mod sessions;
 pub mod settings;
 pub mod start;

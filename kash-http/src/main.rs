@@ -2,6 +2,7 @@
 //! library; this reads the flags, starts, prints the ready line and serves until a signal.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use kash_http::settings::{Args, LogFormatArg};
@@ -9,6 +10,15 @@ use kash_mcp_core::front::{LogFormat, ShutdownSignal, init_tracing};
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.health_check {
+        return match kash_http::probe::health_check(args.addr, Duration::from_secs(3)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("kash-http: unhealthy: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let format = match args.log_format {
         LogFormatArg::Text => LogFormat::Text,
         LogFormatArg::Json => LogFormat::Json,

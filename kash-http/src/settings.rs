@@ -20,6 +20,11 @@ pub struct Args {
     #[arg(long, env = "KASH_HTTP_ADDR", default_value = "127.0.0.1:8787")]
     pub addr: SocketAddr,
 
+    /// Ask the server listening at --addr for /health and exit 0 if it is healthy, 1 if not
+    /// (a container's health check); nothing else starts.
+    #[arg(long)]
+    pub health_check: bool,
+
     /// The server's address as clients reach it, e.g. `https://mcp.example.com` (default:
     /// http:// and the address it listens on). Host checks and every published URL use it.
     #[arg(long, env = "KASH_PUBLIC_URL", value_name = "URL")]

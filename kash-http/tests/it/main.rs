@@ -7,6 +7,7 @@
 mod auth;
 mod isolation;
 mod oauth;
+mod registry;
 mod replicas;
 mod sessions;
 mod stores;

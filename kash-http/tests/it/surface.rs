@@ -282,3 +282,31 @@ async fn methods_removed_in_2026_are_not_found_for_modern_requests() {
     }
     server.stop().await;
 }
+
+/// `kash-http --health-check` (the container's health check) says healthy for a running
+/// server, also through the wildcard address it listens on, and unhealthy where none runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_health_check_flag_asks_the_running_server() {
+    let server = serve(&["--sandbox"]).await;
+    let port = url::Url::parse(&server.root).unwrap().port().unwrap();
+    let check = |addr: String| async move {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_kash-http"))
+            .args(["--health-check", "--addr", &addr])
+            .output()
+            .await
+            .unwrap()
+    };
+    let healthy = check(format!("127.0.0.1:{port}")).await;
+    assert!(healthy.status.success(), "{healthy:?}");
+    // The container listens on 0.0.0.0: the check asks loopback.
+    assert!(check(format!("0.0.0.0:{port}")).await.status.success());
+    server.stop().await;
+
+    let nobody = check(format!("127.0.0.1:{}", crate::support::free_port())).await;
+    assert_eq!(nobody.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&nobody.stderr);
+    assert!(
+        said.contains("unhealthy: no server at 127.0.0.1:"),
+        "{said}"
+    );
+}

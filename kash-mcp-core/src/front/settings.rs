@@ -77,8 +77,9 @@ pub struct CommonArgs {
 
     /// Serve the built-in demo shop (a simulated POS on loopback, afresh at every start): no
     /// account needed. Shop credentials found anywhere are ignored.
-    #[arg(long)]
-    pub sandbox: bool,
+    #[arg(long, env = "KASH_SANDBOX", value_name = "BOOL", num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", value_parser = parse_bool)]
+    pub sandbox: Option<bool>,
 
     /// Seconds to wait for the POS before giving up on a call (default 30).
     #[arg(long, env = "KASH_TIMEOUT", value_name = "SECONDS")]
@@ -272,7 +273,8 @@ impl CommonArgs {
         };
         let allow_insecure_http =
             file.flag(self.allow_insecure_http, "KASH_ALLOW_INSECURE_HTTP")?;
-        let choice = if self.sandbox {
+        let sandbox = file.flag(self.sandbox, "KASH_SANDBOX")?;
+        let choice = if sandbox {
             let ignored = [
                 ("SHOPID", shop.is_some()),
                 ("APIKEY", key.is_some()),
@@ -306,7 +308,7 @@ impl CommonArgs {
             read_only: file.flag(self.read_only, "KASH_READ_ONLY")?,
             toolsets,
             confirm_sales: file.flag(self.confirm_sales, "KASH_CONFIRM_SALES")?,
-            demo: self.sandbox,
+            demo: sandbox,
             ..Config::default()
         };
         if let Some(ttl) = file.seconds(&self.cache_ttl, "KASH_CACHE_TTL")? {
@@ -354,7 +356,7 @@ mod tests {
         std::fs::write(dir.join(".env"), "APIKEY=k\nKASH_READ_ONLY=yes\n").unwrap();
         let args = CommonArgs {
             shopid: Some("12".into()),
-            sandbox: true,
+            sandbox: Some(true),
             ..CommonArgs::default()
         };
         let (s, _) = args.resolve(&dir).unwrap();
@@ -365,5 +367,51 @@ mod tests {
             }
         );
         assert!(s.config.demo && s.config.read_only);
+    }
+
+    /// `--sandbox` alone, `--sandbox=false` (the bundle's "demo shop" switch) and the file.
+    #[test]
+    fn the_demo_shop_switch_reads_every_form() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            common: CommonArgs,
+        }
+        let dir = std::env::temp_dir().join(format!("kash-front-switch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let choose = |argv: &[&str]| {
+            let cli = Cli::try_parse_from(argv).unwrap();
+            cli.common.resolve(&dir).unwrap().0.shop
+        };
+        let demo = ShopChoice::Sandbox { ignored: vec![] };
+        assert_eq!(choose(&["x", "--sandbox"]), demo);
+        assert_eq!(choose(&["x", "--sandbox=true"]), demo);
+        // Demo switched off and the shop fields left empty: the shop is missing, said so.
+        assert_eq!(
+            choose(&["x", "--sandbox=false", "--shopid=", "--apikey="]),
+            ShopChoice::Missing {
+                missing: vec!["SHOPID", "APIKEY"]
+            }
+        );
+        std::fs::write(dir.join(".env"), "KASH_SANDBOX=yes\n").unwrap();
+        assert_eq!(choose(&["x"]), demo);
+        assert!(Cli::try_parse_from(["x", "--sandbox=maybe"]).is_err());
+    }
+
+    /// A machine without a time zone database (a `FROM scratch` container, a minimal image)
+    /// still knows the shop's zone: the database is built into the binary (jiff's
+    /// `tzdb-bundle-always`), used when the system has none.
+    #[test]
+    fn the_time_zone_database_is_built_in() {
+        let bundled = jiff::tz::TimeZoneDatabase::bundled();
+        for name in [
+            "Europe/Paris",
+            "America/Martinique",
+            "Indian/Reunion",
+            "UTC",
+        ] {
+            assert!(bundled.get(name).is_ok(), "{name}");
+        }
     }
 }

@@ -336,6 +336,32 @@ async fn yes_no_settings_accept_every_usual_form_from_the_environment() {
     assert!(err.contains("true/false, 1/0, yes/no or on/off"), "{err}");
 }
 
+/// The Claude Desktop bundle's "demo shop" switch: KASH_SANDBOX=true serves the demo shop,
+/// KASH_SANDBOX=false with the shop fields left empty says what is missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_shop_switch_comes_from_the_environment_too() {
+    let mut cmd = command(&[]);
+    cmd.env("KASH_SANDBOX", "true")
+        .env("SHOPID", "")
+        .env("APIKEY", "");
+    let s = spawn(cmd, Era::Legacy, TestClient::plain()).await;
+    let (_, v) = s.ok("data_list_tables", json!({"query": "84"})).await;
+    assert_eq!(v["items"][0]["title"], "84");
+    assert_eq!(s.close().await.code(), Some(0));
+
+    let out = bare()
+        .env("KASH_SANDBOX", "false")
+        .env("SHOPID", "")
+        .env("APIKEY", "")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("missing SHOPID and APIKEY"), "{err}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_before_initialize_exits_cleanly() {
     // Early (while the demo shop is being built) and late (waiting for `initialize`).
