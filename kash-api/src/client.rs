@@ -72,7 +72,12 @@ pub struct Pool {
 }
 
 struct PoolInner {
-    http: reqwest::Client,
+    /// Built at the first call, not with the pool: reading the system's root certificates is
+    /// most of a process's start-up (a stdio server answers `initialize` without it).
+    http: std::sync::OnceLock<std::result::Result<reqwest::Client, String>>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
     retry: RetryPolicy,
     allow_insecure_http: bool,
     /// Told of every attempt (metrics).
@@ -80,6 +85,19 @@ struct PoolInner {
     /// Most calls at once to one shop (`None`: no limit), and each shop's gate.
     per_shop: Option<usize>,
     gates: std::sync::Mutex<std::collections::HashMap<String, std::sync::Weak<Semaphore>>>,
+}
+
+impl PoolInner {
+    /// The HTTP client, built the first time it is needed.
+    fn http(&self) -> Result<&reqwest::Client> {
+        self.http
+            .get_or_init(|| {
+                http_client(self.timeout, self.connect_timeout, &self.user_agent)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|message| KashError::config(message.clone()))
+    }
 }
 
 impl fmt::Debug for Pool {
@@ -178,10 +196,12 @@ impl PoolBuilder {
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err(KashError::config("timeouts must be longer than zero"));
         }
-        let http = http_client(self.timeout, self.connect_timeout, &self.user_agent)?;
         Ok(Pool {
             inner: Arc::new(PoolInner {
-                http,
+                http: std::sync::OnceLock::new(),
+                timeout: self.timeout,
+                connect_timeout: self.connect_timeout,
+                user_agent: self.user_agent,
                 retry: self.retry,
                 allow_insecure_http: self.allow_insecure_http,
                 per_shop: self.per_shop,
@@ -407,7 +427,7 @@ impl KashClient {
     ) -> std::result::Result<RawResponse, Attempt> {
         let spec = request.spec();
         let endpoint = spec.script;
-        let http = &self.inner.pool.inner.http;
+        let http = self.inner.pool.inner.http().map_err(Attempt::Final)?;
         let url = format!("{}/workers/{}", self.inner.base_url, endpoint);
         let auth = match (&self.inner.credentials, spec.anonymous) {
             (Some(c), false) => c.auth_pairs(spec.shop_id_name).to_vec(),

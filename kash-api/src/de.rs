@@ -93,6 +93,13 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
     if s.is_empty() {
         return None;
     }
+    // The usual form ("1.20", "-3", "10.00") parses as it is, without a copy.
+    if s.bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+        && let Ok(d) = Decimal::from_str_exact(s)
+    {
+        return Some(d);
+    }
     let cleaned: String = s
         .chars()
         .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '€'))

@@ -14,8 +14,9 @@ use kash_api::orders::Order;
 pub const TTL: Duration = Duration::from_secs(120);
 /// Most queries kept.
 const MAX_QUERIES: usize = 4;
-/// Most orders kept, all queries together.
-const MAX_ORDERS: usize = 20_000;
+/// Most orders kept, all queries together: about two months of a busy shop. Whole orders
+/// are kilobytes each, and this cache sets a session's peak memory (`benches/session.rs`).
+const MAX_ORDERS: usize = 8_000;
 
 /// When a query was fetched, and its orders.
 type Entry = (Instant, Arc<Vec<Order>>);

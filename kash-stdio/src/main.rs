@@ -6,6 +6,12 @@ use clap::Parser;
 use kash_mcp_core::front::{LogFormat, ShutdownSignal, init_tracing};
 use kash_stdio::{Args, run};
 
+/// mimalloc, not the C library's: decoding a month of orders makes hundreds of thousands of
+/// small allocations, which musl's allocator (the static binaries) serves 1.5× slower than
+/// glibc's and glibc's keeps after they are freed (`benches/session.rs` has the figures).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = Args::parse();
     init_tracing("warn,kash_mcp_core=info", LogFormat::Text);

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::config::{Clock, Config, Toolset, parse_toolsets};
+use crate::config::{Clock, Config, Toolset, named_zone, parse_toolsets};
 use crate::i18n::Lang;
 
 /// Parses a yes/no value: `1/0`, `true/false`, `yes/no`, `on/off`, in any case.
@@ -262,7 +262,7 @@ impl CommonArgs {
         let tz_name = file
             .pick(&self.timezone, "KASH_TIMEZONE")
             .unwrap_or_else(|| "Europe/Paris".into());
-        let time_zone = jiff::tz::TimeZone::get(&tz_name).map_err(|_| {
+        let time_zone = named_zone(&tz_name).map_err(|_| {
             SettingsError(format!(
                 "unknown time zone `{tz_name}`: use an IANA name such as Europe/Paris"
             ))
@@ -413,5 +413,20 @@ mod tests {
         ] {
             assert!(bundled.get(name).is_ok(), "{name}");
         }
+    }
+
+    /// A zone read from its file is the zone jiff's database gives; odd names go to jiff.
+    #[test]
+    fn named_zones_match_the_database() {
+        for name in ["Europe/Paris", "America/Martinique", "UTC"] {
+            let direct = named_zone(name).unwrap();
+            let db = jiff::tz::TimeZone::get(name).unwrap();
+            assert_eq!(direct.iana_name(), Some(name));
+            let at = jiff::Timestamp::from_second(1_790_000_000).unwrap();
+            assert_eq!(direct.to_offset(at), db.to_offset(at), "{name}");
+        }
+        assert!(named_zone("Europe/Nowhere").is_err());
+        assert!(named_zone("../../etc/passwd").is_err());
+        assert!(named_zone("").is_err());
     }
 }
