@@ -26,14 +26,16 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use jiff::{ToSpan, Zoned};
-use kash_sandbox::{Sandbox, SandboxConfig};
+use kash_sandbox::Sandbox;
 use rmcp::ServiceExt;
 use rmcp::model::{CallToolRequestParams, ClientConfig};
 use rmcp::service::{RoleClient, RunningService};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
-const NOW: &str = "2026-11-24T16:30:00Z";
+mod support;
+use support::{NOW, ms, percentile, sandbox, server_command, status_kib};
+
 const COLD_STARTS: usize = 15;
 const PRODUCT_LISTS: usize = 200;
 const MONTH_LISTS: usize = 50;
@@ -41,27 +43,6 @@ const WEEK_LISTS: usize = 50;
 const DETAILS: usize = 200;
 
 type Client = RunningService<RoleClient, ClientConfig>;
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn pct(v: &[Duration], p: f64) -> Duration {
-    let mut s = v.to_vec();
-    s.sort();
-    s[((s.len() - 1) as f64 * p).round() as usize]
-}
-
-/// A `/proc/<pid>/status` figure, in KiB.
-fn status_kib(pid: u32, key: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(key))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
 
 /// User + system CPU time of a process, from `/proc/<pid>/stat` (fields 14 and 15, in ticks).
 fn cpu_time(pid: u32, ticks_per_second: f64) -> Duration {
@@ -86,25 +67,13 @@ fn clock_ticks() -> f64 {
         .unwrap_or(100.0)
 }
 
-fn command(binary: &Path, sandbox: &Sandbox) -> Command {
-    let c = sandbox.credentials();
-    let mut cmd = Command::new(binary);
-    cmd.args(["--now", NOW])
-        .env("SHOPID", &c.shop_id)
-        .env("APIKEY", &c.api_key)
-        .env("API_BASE", sandbox.base_url())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
-    cmd
-}
-
 /// Spawns the server and connects; returns the time from spawn to the `initialize` answer.
 async fn connect(binary: &Path, sandbox: &Sandbox) -> (Client, Child, Duration) {
     let t = Instant::now();
-    let mut child = command(binary, sandbox).spawn().unwrap();
+    let mut child = Command::from(server_command(binary, &[], sandbox))
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
     let io = (child.stdout.take().unwrap(), child.stdin.take().unwrap());
     let client = ClientConfig::default().serve(io).await.unwrap();
     (client, child, t.elapsed())
@@ -265,21 +234,14 @@ async fn step(
 /// Instructions for `initialize` + `tools/list`, under callgrind (None without valgrind).
 fn callgrind(binary: &Path, sandbox: &Sandbox) -> Option<u64> {
     let out_file = std::env::temp_dir().join(format!("kash-callgrind-{}", std::process::id()));
-    let c = sandbox.credentials();
-    let mut child = std::process::Command::new("valgrind")
-        .arg("--tool=callgrind")
-        .arg(format!("--callgrind-out-file={}", out_file.display()))
-        .arg(binary)
-        .args(["--now", NOW])
-        .env("SHOPID", &c.shop_id)
-        .env("APIKEY", &c.api_key)
-        .env("API_BASE", sandbox.base_url())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .ok()?;
+    let tool = format!("--callgrind-out-file={}", out_file.display());
+    let binary = binary.to_str()?;
+    let mut cmd = server_command(
+        Path::new("valgrind"),
+        &["--tool=callgrind", &tool, binary],
+        sandbox,
+    );
+    let mut child = cmd.stderr(Stdio::piped()).spawn().ok()?;
     let mut stdin = child.stdin.take()?;
     let mut stdout = BufReader::new(child.stdout.take()?);
     let mut line = String::new();
@@ -314,12 +276,7 @@ async fn main() {
     if let Some(b) = std::env::var_os("KASH_BENCH_BASELINE") {
         binaries.insert(0, ("baseline", PathBuf::from(b)));
     }
-    let sandbox = Sandbox::start(SandboxConfig {
-        now: Some(NOW.parse().unwrap()),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let sandbox = sandbox().await;
     let http = reqwest::Client::new();
     let ticks = clock_ticks();
     let mut figures: Vec<Figures> = binaries.iter().map(|_| Figures::default()).collect();
@@ -384,12 +341,12 @@ async fn main() {
     let each = |g: &dyn Fn(&Figures) -> f64| figures.iter().map(g).collect::<Vec<f64>>();
     row(
         "spawn → initialize, p50",
-        each(&|f| ms(pct(&f.starts, 0.5))),
+        each(&|f| ms(percentile(&f.starts, 0.5))),
         "ms",
     );
     row(
         "spawn → initialize, p99",
-        each(&|f| ms(pct(&f.starts, 0.99))),
+        each(&|f| ms(percentile(&f.starts, 0.99))),
         "ms",
     );
     if figures.iter().all(|f| f.instructions.is_some()) {
@@ -419,22 +376,24 @@ async fn main() {
         };
         row(
             &format!("{name}, p50"),
-            each(&|f| ms(pct(&series(f, ours), 0.5))),
+            each(&|f| ms(percentile(&series(f, ours), 0.5))),
             "ms",
         );
         row(
             &format!("{name}, p99"),
-            each(&|f| ms(pct(&series(f, ours), 0.99))),
+            each(&|f| ms(percentile(&series(f, ours), 0.99))),
             "ms",
         );
         row(
             &format!("{name}, the POS alone, p50"),
-            each(&|f| ms(pct(&series(f, theirs), 0.5))),
+            each(&|f| ms(percentile(&series(f, theirs), 0.5))),
             "ms",
         );
         row(
             &format!("{name}, our own time (p50 − POS p50)"),
-            each(&|f| ms(pct(&series(f, ours), 0.5)) - ms(pct(&series(f, theirs), 0.5))),
+            each(&|f| {
+                ms(percentile(&series(f, ours), 0.5)) - ms(percentile(&series(f, theirs), 0.5))
+            }),
             "ms",
         );
     }

@@ -6,54 +6,28 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 #![allow(clippy::cast_precision_loss, missing_docs)]
 
-use std::process::Stdio;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use kash_sandbox::{FaultConfig, Sandbox, SandboxConfig};
+use kash_sandbox::{FaultConfig, Sandbox};
 use rmcp::ServiceExt;
 use rmcp::model::{CallToolRequestParams, ClientConfig};
 use rmcp::service::{RoleClient, RunningService};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
-const NOW: &str = "2026-11-24T16:30:00Z";
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn percentile(v: &[Duration], p: f64) -> Duration {
-    let mut s = v.to_vec();
-    s.sort();
-    s[((s.len() - 1) as f64 * p).round() as usize]
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
+mod support;
+use support::{ms, percentile, sandbox, server_command, status_kib};
 
 async fn server(sandbox: &Sandbox) -> (RunningService<RoleClient, ClientConfig>, Child) {
-    let c = sandbox.credentials();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kash-stdio"))
-        .args(["--now", NOW])
-        .env("SHOPID", &c.shop_id)
-        .env("APIKEY", &c.api_key)
-        .env("API_BASE", sandbox.base_url())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut child = Command::from(server_command(
+        Path::new(env!("CARGO_BIN_EXE_kash-stdio")),
+        &[],
+        sandbox,
+    ))
+    .kill_on_drop(true)
+    .spawn()
+    .unwrap();
     let io = (child.stdout.take().unwrap(), child.stdin.take().unwrap());
     let client = ClientConfig::default().serve(io).await.unwrap();
     (client, child)
@@ -86,21 +60,16 @@ fn describe(what: &str, d: Duration, out: &Value) {
 
 #[tokio::main]
 async fn main() {
-    let sandbox = Sandbox::start(SandboxConfig {
-        now: Some(NOW.parse().unwrap()),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let sandbox = sandbox().await;
     let year = json!({"period": "last_12_months"});
 
     // Cold, then warm, on a local sandbox.
     let (client, child) = server(&sandbox).await;
     let pid = child.id().unwrap();
-    let rss_before = rss_kib(pid);
+    let rss_before = status_kib(pid, "VmRSS:");
     let (cold, out) = summary(&client, &year).await;
     describe("year, cold", cold, &out);
-    let rss_year = rss_kib(pid);
+    let rss_year = status_kib(pid, "VmRSS:");
     let mut warm = Vec::new();
     let mut last = Value::Null;
     for _ in 0..30 {
@@ -152,7 +121,7 @@ async fn main() {
         "kash-stdio RSS: {} KiB at start, {} KiB with a year cached, {} KiB with two",
         rss_before,
         rss_year,
-        rss_kib(pid)
+        status_kib(pid, "VmRSS:")
     );
     drop(client);
     drop(child);

@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use clap::CommandFactory;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-
-use crate::support::{http, serve};
+use tower::ServiceExt as _;
 
 const SCHEMA: &str = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
 
@@ -258,21 +257,35 @@ async fn server_json_follows_the_registry_rules_and_matches_the_server() {
     let broken = problems(&doc, None);
     assert!(broken.is_empty(), "server.json: {broken:#?}");
 
-    // The server card kash-http publishes tells the same story.
+    // The server card kash-http publishes tells the same story (asked of the router itself:
+    // the public address is not this machine).
     let public = doc["remotes"][0]["url"]
         .as_str()
         .unwrap()
         .trim_end_matches("/mcp");
-    let server = serve(&["--sandbox", "--public-url", public, "--auth", "static"]).await;
-    let got: Value = http()
-        .get(format!("{}/mcp/server-card", server.root))
-        .send()
-        .await
-        .unwrap()
-        .json()
+    let args = <kash_http::settings::Args as clap::Parser>::try_parse_from([
+        "kash-http",
+        "--sandbox",
+        "--addr",
+        "127.0.0.1:0",
+        "--public-url",
+        public,
+        "--auth",
+        "static",
+    ])
+    .unwrap();
+    let started = kash_http::start::start(args).await.unwrap();
+    let request = http::Request::get("/mcp/server-card")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = kash_http::app(started.state().clone())
+        .oneshot(request)
         .await
         .unwrap();
-    server.stop().await;
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let got: Value = serde_json::from_slice(&body).unwrap();
     for field in ["name", "description", "version"] {
         assert_eq!(
             got[field], doc[field],
