@@ -85,15 +85,7 @@ pub(super) async fn sign_in(
         .await
         .is_err()
     {
-        return pages::error(
-            lang,
-            StatusCode::SERVICE_UNAVAILABLE,
-            text(
-                lang,
-                "The server cannot store the sign-in right now: try again.",
-                "Le serveur ne peut pas enregistrer la connexion pour le moment : réessayez.",
-            ),
-        );
+        return pages::store_unavailable(lang);
     }
     let mut r = list(&o, lang, &shop_id, &form.csrf).await;
     set_cookie(&mut r, "kash_account", &session, "/account", o.https);

@@ -1151,15 +1151,7 @@ async fn sign_in(
         .await
         .is_err()
     {
-        return pages::error(
-            lang,
-            StatusCode::SERVICE_UNAVAILABLE,
-            text(
-                lang,
-                "The server cannot store the sign-in right now: try again.",
-                "Le serveur ne peut pas enregistrer la connexion pour le moment : réessayez.",
-            ),
-        );
+        return pages::store_unavailable(lang);
     }
     pages::consent(&pages::Consent {
         lang,

@@ -328,6 +328,18 @@ pub fn error(lang: Lang, status: StatusCode, message: &str) -> Response {
     page(status, html, None)
 }
 
+/// The sign-in could not be stored (the record store is unreachable): try again.
+pub fn store_unavailable(lang: Lang) -> Response {
+    error(
+        lang,
+        StatusCode::SERVICE_UNAVAILABLE,
+        lang.pick(
+            "The server cannot store the sign-in right now: try again.",
+            "Le serveur ne peut pas enregistrer la connexion pour le moment : réessayez.",
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

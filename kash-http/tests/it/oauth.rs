@@ -790,28 +790,29 @@ async fn the_account_page_lists_connected_applications_and_revokes_one() {
     let html = page.text().await.unwrap();
     let csrf = hidden(&html, "csrf");
     // Without the page's cookie: refused.
-    let r = http
-        .post(format!("{}/account", server.root))
-        .form(&[
+    let r = post_form(
+        &http,
+        &format!("{}/account", server.root),
+        None,
+        &[
             ("csrf", csrf.as_str()),
             ("login", &server.login),
             ("password", &server.password),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 403);
-    let r = http
-        .post(format!("{}/account", server.root))
-        .header("cookie", &csrf_cookie)
-        .form(&[
+    let r = post_form(
+        &http,
+        &format!("{}/account", server.root),
+        Some(&csrf_cookie),
+        &[
             ("csrf", csrf.as_str()),
             ("login", &server.login),
             ("password", &server.password),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let session_cookie = r
         .headers()
@@ -825,22 +826,22 @@ async fn the_account_page_lists_connected_applications_and_revokes_one() {
     let grant = hidden(&html, "grant");
     let cookies = format!("{csrf_cookie}; {session_cookie}");
     // A revocation needs the signed-in session.
-    let r = http
-        .post(format!("{}/account/revoke", server.root))
-        .header("cookie", &csrf_cookie)
-        .form(&[("csrf", csrf.as_str()), ("grant", grant.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &http,
+        &format!("{}/account/revoke", server.root),
+        Some(&csrf_cookie),
+        &[("csrf", csrf.as_str()), ("grant", grant.as_str())],
+    )
+    .await;
     assert_eq!(r.status(), 403);
     assert_eq!(list_tools(&server, &access).await.status(), 200);
-    let r = http
-        .post(format!("{}/account/revoke", server.root))
-        .header("cookie", &cookies)
-        .form(&[("csrf", csrf.as_str()), ("grant", grant.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &http,
+        &format!("{}/account/revoke", server.root),
+        Some(&cookies),
+        &[("csrf", csrf.as_str()), ("grant", grant.as_str())],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(!html.contains("Test client"), "{html}");
@@ -1068,4 +1069,18 @@ async fn no_open_redirect() {
         "error, error_description, state, iss: {back:?}"
     );
     running.stop().await;
+}
+
+/// A form posted to `url`, with the `cookie` header when given.
+async fn post_form(
+    http: &reqwest::Client,
+    url: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut request = http.post(url).form(form);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
 }
