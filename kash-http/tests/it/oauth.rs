@@ -124,13 +124,7 @@ async fn visit(url: &str) -> Visit {
         csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
         "{csp}"
     );
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = first_cookie(&r);
     let html = r.text().await.unwrap();
     Visit {
         cookie,
@@ -696,41 +690,35 @@ async fn browse(authorize: &str, login: &str, password: &str) -> String {
     let http = no_redirects();
     let page = http.get(authorize).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    let cookie = page.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = first_cookie(&page);
     let html = page.text().await.unwrap();
     let action = authorize.split('?').next().unwrap();
-    let signed = http
-        .post(action)
-        .header("cookie", &cookie)
-        .form(&[
+    let signed = post_form(
+        &http,
+        action,
+        Some(&cookie),
+        &[
             ("request", hidden(&html, "request").as_str()),
             ("csrf", hidden(&html, "csrf").as_str()),
             ("login", login),
             ("password", password),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let done = http
-        .post(format!("{action}/consent"))
-        .header("cookie", &cookie)
-        .form(&[
+        ],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let done = post_form(
+        &http,
+        &format!("{action}/consent"),
+        Some(&cookie),
+        &[
             ("pending", hidden(&signed, "pending").as_str()),
             ("csrf", hidden(&signed, "csrf").as_str()),
             ("decision", "all"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     done.headers()["location"].to_str().unwrap().to_owned()
 }
 
@@ -780,13 +768,7 @@ async fn the_account_page_lists_connected_applications_and_revokes_one() {
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
-    let csrf_cookie = page.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let csrf_cookie = first_cookie(&page);
     let html = page.text().await.unwrap();
     let csrf = hidden(&html, "csrf");
     // Without the page's cookie: refused.
@@ -1083,4 +1065,10 @@ async fn post_form(
         request = request.header("cookie", cookie);
     }
     request.send().await.unwrap()
+}
+
+/// The first cookie a page sets (`name=value`).
+fn first_cookie(page: &reqwest::Response) -> String {
+    let header = page.headers()["set-cookie"].to_str().unwrap();
+    header.split(';').next().unwrap().to_owned()
 }
