@@ -604,7 +604,12 @@ enum BodyError {
 }
 
 async fn read_body(mut response: reqwest::Response) -> std::result::Result<Bytes, BodyError> {
-    let mut buf = BytesMut::new();
+    // Sized once when the length is announced (a month of orders is megabytes; growing by
+    // doubling would copy it several times and hold up to twice its size).
+    let announced = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok());
+    let mut buf = BytesMut::with_capacity(announced.unwrap_or(0).min(MAX_BODY_BYTES));
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         if buf.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(BodyError::TooLarge);

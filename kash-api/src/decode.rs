@@ -384,30 +384,31 @@ pub(crate) fn list<T: DeserializeOwned>(
     // Each item's JSON tree is freed once decoded: a year of orders never sits twice in
     // memory.
     for (i, item) in items.into_iter().enumerate() {
-        match from_value::<T>(endpoint, &item, scrub) {
-            Ok(v) => out.push(v),
-            Err(KashError::Decode {
-                endpoint,
-                path,
-                reason,
-                snippet,
-            }) => {
-                let path = if path == "." {
-                    format!("[{i}]")
-                } else {
-                    format!("[{i}].{path}")
-                };
-                return Err(KashError::Decode {
-                    endpoint,
-                    path,
-                    reason,
-                    snippet,
-                });
-            }
-            Err(other) => return Err(other),
-        }
+        out.push(from_value::<T>(endpoint, &item, scrub).map_err(|e| at_index(e, i))?);
     }
     Ok(out)
+}
+
+/// A decoding error of a list's item `i`, its path prefixed with `[i]`.
+pub(crate) fn at_index(err: KashError, i: usize) -> KashError {
+    match err {
+        KashError::Decode {
+            endpoint,
+            path,
+            reason,
+            snippet,
+        } => KashError::Decode {
+            endpoint,
+            path: if path == "." {
+                format!("[{i}]")
+            } else {
+                format!("[{i}].{path}")
+            },
+            reason,
+            snippet,
+        },
+        other => other,
+    }
 }
 
 /// serde messages quote the offending value (`invalid type: string "abc", expected …`); keep

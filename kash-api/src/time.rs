@@ -54,6 +54,9 @@ impl PosTime {
             let n: i64 = s.parse().ok()?;
             return Self::from_unix(n);
         }
+        if let Some(dt) = Self::civil_fast(s) {
+            return Some(Self::Local(dt));
+        }
         if let Ok(ts) = s.parse::<Timestamp>() {
             return Some(Self::Instant(ts));
         }
@@ -73,6 +76,38 @@ impl PosTime {
             }
         }
         None
+    }
+
+    /// The POS's usual `2026-11-20 12:34:56` (or with a `T`), read without a parser; `None`
+    /// for anything else, which the general path then reads.
+    fn civil_fast(s: &str) -> Option<civil::DateTime> {
+        let b = s.as_bytes();
+        let shape = b.len() == 19
+            && b.get(4) == Some(&b'-')
+            && b.get(7) == Some(&b'-')
+            && matches!(b.get(10), Some(b' ' | b'T'))
+            && b.get(13) == Some(&b':')
+            && b.get(16) == Some(&b':');
+        if !shape {
+            return None;
+        }
+        let num = |from: usize, to: usize| -> Option<i16> {
+            let digits = b.get(from..to)?;
+            digits.iter().try_fold(0i16, |n, d| {
+                d.is_ascii_digit().then(|| n * 10 + i16::from(d - b'0'))
+            })
+        };
+        let small = |from: usize| num(from, from + 2).and_then(|n| i8::try_from(n).ok());
+        civil::DateTime::new(
+            num(0, 4)?,
+            small(5)?,
+            small(8)?,
+            small(11)?,
+            small(14)?,
+            small(17)?,
+            0,
+        )
+        .ok()
     }
 
     fn from_unix(n: i64) -> Option<Self> {
@@ -134,5 +169,35 @@ mod tests {
         assert_eq!(c.timestamp(&paris), b.timestamp(&paris));
         assert!(PosTime::parse("0000-00-00 00:00:00").is_none());
         assert!(PosTime::parse("soon").is_none());
+    }
+
+    /// The usual form read without the parser gives what the parser gives, and leaves every
+    /// other text to it.
+    #[test]
+    fn the_fast_form_agrees_with_the_parser() {
+        for s in [
+            "2026-11-20 12:34:56",
+            "2026-11-20T12:34:56",
+            "2024-02-29 23:59:59",
+            "2026-02-29 10:00:00",
+            "2026-11-20 24:00:00",
+            "2026-11-20 12:34:60",
+            "2026-13-01 00:00:00",
+            "2026-1a-20 12:34:56",
+            "2026/11/20 12:34:56",
+            "2026-11-20 12:34:56Z",
+            "0001-01-01 00:00:00",
+        ] {
+            let general = s.parse::<civil::DateTime>().ok();
+            let fast = PosTime::civil_fast(s);
+            assert!(fast.is_none() || fast == general, "{s}");
+            if general.is_some() && !s.ends_with('Z') {
+                assert_eq!(PosTime::parse(s), general.map(PosTime::Local), "{s}");
+            }
+        }
+        assert_eq!(
+            PosTime::civil_fast("2026-11-20 12:34:56"),
+            Some(civil::date(2026, 11, 20).at(12, 34, 56, 0))
+        );
     }
 }

@@ -1,5 +1,5 @@
 //! How fast a month of orders (the POS's `getOrders.php` answer for 30 days of the demo shop)
-//! becomes typed orders, against the floors: the JSON parser alone skipping every value
+//! becomes typed orders (and order briefs, what a listing reads), against the floors: the JSON parser alone skipping every value
 //! (`IgnoredAny`) and the same text parsed into a `serde_json::Value` tree.
 //!
 //!     cargo bench -p kash-mcp-core --bench decode
@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use kash_api::orders::Order;
+use kash_api::orders::{Order, OrderBriefs};
 use kash_sandbox::{Sandbox, SandboxConfig};
 
 const NOW: &str = "2026-11-24T16:30:00Z";
@@ -95,5 +95,9 @@ async fn main() {
         time(RUNS, || {
             serde_json::from_slice::<Vec<Order>>(&body).unwrap()
         }),
+    );
+    report(
+        "into order briefs (what data_list_orders reads)",
+        time(RUNS, || OrderBriefs::from_json(body.clone()).unwrap()),
     );
 }

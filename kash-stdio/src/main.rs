@@ -6,11 +6,10 @@ use clap::Parser;
 use kash_mcp_core::front::{LogFormat, ShutdownSignal, init_tracing};
 use kash_stdio::{Args, run};
 
-/// mimalloc, not the C library's: decoding a month of orders makes hundreds of thousands of
-/// small allocations, which musl's allocator (the static binaries) serves 1.5× slower than
-/// glibc's and glibc's keeps after they are freed (`benches/session.rs` has the figures).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The C library's allocator, deliberately: musl's (the static binaries) hands large freed
+// blocks back at once, so a session's peak stays near what it holds (27 MB on
+// `benches/session.rs`); mimalloc was faster on small allocations but kept 118 MB, its v2
+// with THP off still grew by ~8 MB per month listed. Figures in the issue-10 notes.
 
 fn main() -> ExitCode {
     let args = Args::parse();

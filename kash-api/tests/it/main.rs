@@ -3,6 +3,7 @@
 #![allow(clippy::indexing_slicing)]
 #![allow(missing_docs)]
 
+mod briefs;
 mod errors;
 mod lists;
 mod login;

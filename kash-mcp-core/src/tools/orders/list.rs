@@ -2,7 +2,7 @@
 
 use kash_api::Decimal;
 use kash_api::ids::CustomerId;
-use kash_api::orders::{DeliveryMethod, Order, OrderKind};
+use kash_api::orders::{DeliveryMethod, OrderBrief, OrderKind};
 use rmcp::model::CallToolResponse;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use serde_with::serde_as;
 
 use crate::error::{ToolError, ToolResult};
+use crate::fetch::OrderAt;
 use crate::i18n::{self};
 use crate::search::{self, Field};
 use crate::tools::common::delivery::MethodArg;
@@ -129,6 +130,9 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     let orders = match ctx.shared.pages.get(&key) {
         Some(cached) => cached,
         None => {
+            // A tenant keeps one period: the previous one is let go before the new one
+            // arrives, so that two months never sit in memory together.
+            ctx.shared.pages.forget(&shop.tenant);
             let fetched = std::sync::Arc::new(
                 crate::fetch::orders_in(&shop, kind, &period, method)
                     .await
@@ -143,30 +147,37 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let matched: Vec<&Order> = orders
-        .iter()
-        .filter(|o| args.customer_id.is_none_or(|c| o.customer_id == Some(c)))
-        .filter(|o| {
+    let matched: Vec<(OrderAt, &OrderBrief)> = orders
+        .briefs()
+        .filter(|(_, o)| args.customer_id.is_none_or(|c| o.customer_id == Some(c)))
+        .filter(|(_, o)| {
             name_query.is_none_or(|q| {
-                o.customer_name()
-                    .is_some_and(|n| search::score(q, &[Field::Text(&n)]) >= 50)
+                o.customer_name
+                    .as_deref()
+                    .is_some_and(|n| search::score(q, &[Field::Text(n)]) >= 50)
             })
         })
-        .filter(|o| match args.payment_state {
+        .filter(|(_, o)| match args.payment_state {
             None => true,
             Some(PaidArg::Paid) => o.is_paid(),
             Some(PaidArg::Unpaid) => !o.is_paid(),
         })
         .collect();
-    let revenue: Decimal = matched.iter().filter_map(|o| o.total).sum();
+    let revenue: Decimal = matched.iter().filter_map(|(_, o)| o.total).sum();
     let total = matched.len();
     let with_lines = args.with_lines.unwrap_or(false);
+    // Only the orders shown are decoded in full.
     let views: Vec<OrderView> = matched
         .iter()
         .skip(offset)
         .take(limit)
-        .map(|o| OrderView::new(o, ctx.tz(), with_lines))
-        .collect();
+        .map(|(at, _)| {
+            let order = orders
+                .order(*at)
+                .map_err(|e| ToolError::from_kash(lang, e))?;
+            Ok(OrderView::new(&order, ctx.tz(), with_lines))
+        })
+        .collect::<ToolResult<_>>()?;
     let refs: Vec<&OrderView> = views.iter().collect();
     let fields = args.fields.as_ref().map(FieldsArg::names);
     let mut items = project(lang, &refs, fields.as_deref())?;

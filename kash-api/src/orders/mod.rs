@@ -22,6 +22,10 @@ use crate::lists::list_endpoint;
 use crate::request::{Endpoint, EndpointSpec, Params, RawResponse, Sealed};
 use crate::time::PosTime;
 
+mod brief;
+
+pub use brief::{ListOrderBriefs, OrderBrief, OrderBriefs};
+
 /// How the order leaves the shop (the POS's `deliveryMethod` codes 0–6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -226,23 +230,28 @@ impl OrderCustomer {
         match self {
             Self::Name(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
             Self::Record(m) => {
-                let get = |keys: &[&str]| {
-                    keys.iter()
-                        .find_map(|k| m.get(*k).and_then(Value::as_str))
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                };
-                let parts: Vec<&str> = [
-                    get(&["prenom", "firstname", "firstName", "name"]),
-                    get(&["nom", "lastname", "lastName", "surname"]),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
-                (!parts.is_empty()).then(|| parts.join(" "))
+                let get =
+                    |keys: &[&str]| keys.iter().find_map(|k| m.get(*k).and_then(Value::as_str));
+                display_name(get(&FIRST_NAME_KEYS), get(&LAST_NAME_KEYS))
             }
         }
     }
+}
+
+/// The keys of a customer record that hold the first name, the first present one wins.
+const FIRST_NAME_KEYS: [&str; 4] = ["prenom", "firstname", "firstName", "name"];
+/// The same for the last name.
+const LAST_NAME_KEYS: [&str; 4] = ["nom", "lastname", "lastName", "surname"];
+
+/// "First Last" from a record's two names, either possibly blank.
+fn display_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    let parts: Vec<&str> = [first, last]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// A chosen variation on an order line.
@@ -587,22 +596,25 @@ fn deserialize_lines<'de, D: Deserializer<'de>>(
 impl Order {
     /// Whether the order is fully paid: paid state, or payments covering the total.
     pub fn is_paid(&self) -> bool {
-        match self.payment_state {
-            Some(PaymentState::Paid(_)) => true,
-            Some(PaymentState::Quote) => false,
-            Some(PaymentState::Unpaid) | None => match self.total {
-                Some(total) if !self.payments.is_empty() => {
-                    let paid: Decimal = self.payments.iter().filter_map(|p| p.amount).sum();
-                    paid >= total
-                }
-                _ => false,
-            },
-        }
+        let paid = (!self.payments.is_empty())
+            .then(|| self.payments.iter().filter_map(|p| p.amount).sum());
+        is_paid(self.payment_state, self.total, paid)
     }
 
     /// The customer's display name, if any.
     pub fn customer_name(&self) -> Option<String> {
         self.customer.as_ref().and_then(OrderCustomer::name)
+    }
+}
+
+/// Paid state, or payments (`paid`: their sum, `None` when there are none) covering the total.
+fn is_paid(state: Option<PaymentState>, total: Option<Decimal>, paid: Option<Decimal>) -> bool {
+    match state {
+        Some(PaymentState::Paid(_)) => true,
+        Some(PaymentState::Quote) => false,
+        Some(PaymentState::Unpaid) | None => {
+            total.zip(paid).is_some_and(|(total, paid)| paid >= total)
+        }
     }
 }
 
@@ -649,6 +661,12 @@ impl ListOrders {
     pub fn delivery_method(mut self, method: DeliveryMethod) -> Self {
         self.delivery_method = Some(method);
         self
+    }
+
+    /// The same request, answered as [`OrderBriefs`]: what a listing needs of each order, the
+    /// whole order decoded only on demand.
+    pub fn briefs(self) -> ListOrderBriefs {
+        ListOrderBriefs(self)
     }
 }
 
