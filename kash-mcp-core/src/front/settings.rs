@@ -89,6 +89,11 @@ pub struct CommonArgs {
     #[arg(long, env = "KASH_CACHE_TTL", value_name = "SECONDS")]
     pub cache_ttl: Option<String>,
 
+    /// Megabytes of memory for the analytics cache of decoded days (default: an eighth of the
+    /// memory the process may use, at most 256).
+    #[arg(long, env = "KASH_ANALYTICS_MEMORY", value_name = "MB")]
+    pub analytics_memory: Option<String>,
+
     /// Pretend it is this moment (ISO 8601), for reproducible demos with --sandbox.
     #[arg(long, hide = true)]
     pub now: Option<jiff::Timestamp>,
@@ -314,6 +319,20 @@ impl CommonArgs {
         if let Some(ttl) = file.seconds(&self.cache_ttl, "KASH_CACHE_TTL")? {
             config.catalog_ttl = Duration::from_secs(ttl);
         }
+        config.analytics_memory_orders = match file
+            .pick(&self.analytics_memory, "KASH_ANALYTICS_MEMORY")
+        {
+            Some(v) => {
+                let mb = v.trim().parse::<u64>().map_err(|_| {
+                    SettingsError(format!(
+                        "KASH_ANALYTICS_MEMORY: `{v}` is not a whole number of megabytes"
+                    ))
+                })?;
+                let orders = mb.saturating_mul(1 << 20) / crate::config::ANALYTICS_BYTES_PER_ORDER;
+                usize::try_from(orders).unwrap_or(usize::MAX)
+            }
+            None => crate::config::analytics_orders_for(crate::config::available_memory()),
+        };
         if let Some(now) = self.now {
             config.clock = Clock::starting_at(now);
         }
@@ -397,6 +416,51 @@ mod tests {
         std::fs::write(dir.join(".env"), "KASH_SANDBOX=yes\n").unwrap();
         assert_eq!(choose(&["x"]), demo);
         assert!(Cli::try_parse_from(["x", "--sandbox=maybe"]).is_err());
+    }
+
+    /// The analytics cache is sized to the machine unless a size is given, in megabytes.
+    #[test]
+    fn the_analytics_cache_is_sized_to_the_machine_or_as_told() {
+        use crate::config::{ANALYTICS_BYTES_PER_ORDER, analytics_orders_for, available_memory};
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            common: CommonArgs,
+        }
+        let dir = std::env::temp_dir().join(format!("kash-front-memory-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let orders = |argv: &[&str]| {
+            let cli = Cli::try_parse_from(argv).unwrap();
+            cli.common
+                .resolve(&dir)
+                .map(|(s, _)| s.config.analytics_memory_orders)
+        };
+        let in_64_mb = usize::try_from((64 << 20) / ANALYTICS_BYTES_PER_ORDER).unwrap();
+        assert_eq!(
+            orders(&["x", "--sandbox", "--analytics-memory", "64"]).unwrap(),
+            in_64_mb
+        );
+        assert_eq!(
+            orders(&["x", "--sandbox", "--analytics-memory=0"]).unwrap(),
+            0
+        );
+        let err = orders(&["x", "--sandbox", "--analytics-memory", "lots"]).unwrap_err();
+        assert!(err.0.contains("megabytes"), "{}", err.0);
+        // By default: an eighth of the memory, at most 256 MB.
+        let memory = available_memory().expect("Linux says how much memory there is");
+        assert!(memory > 64 << 20, "{memory}");
+        assert_eq!(
+            orders(&["x", "--sandbox"]).unwrap(),
+            analytics_orders_for(Some(memory))
+        );
+        assert_eq!(
+            analytics_orders_for(Some(8 << 30)),
+            analytics_orders_for(None)
+        );
+        assert_eq!(analytics_orders_for(Some(512 << 20)), in_64_mb);
+        let in_256_mb = usize::try_from((256 << 20) / ANALYTICS_BYTES_PER_ORDER).unwrap();
+        assert_eq!(analytics_orders_for(None), in_256_mb);
     }
 
     /// A machine without a time zone database (a `FROM scratch` container, a minimal image)
