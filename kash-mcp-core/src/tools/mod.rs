@@ -114,7 +114,7 @@ impl Spec {
             std::sync::Arc::new((self.input)(lang)),
         )
         .with_title(title)
-        .with_raw_output_schema(std::sync::Arc::new((self.output)()))
+        .with_raw_output_schema(output_schema(self))
         .with_annotations(annotations)
     }
 
@@ -122,6 +122,43 @@ impl Spec {
     pub fn writes(&self) -> bool {
         self.effect != Effect::Read
     }
+}
+
+/// Every tool's output schema as [`crate::schema::output`] makes it from the tool's types,
+/// kept as JSON: making them took two thirds of the instructions from start to the first tool
+/// list. A test proves the file is what the types give today; `KASH_UPDATE_SCHEMAS=1 cargo
+/// test -p kash-mcp-core --lib output_schemas` rewrites it.
+const OUTPUT_SCHEMAS: &str = include_str!("output_schemas.json");
+
+/// The output schema of `spec`, read once from [`OUTPUT_SCHEMAS`] (made from the types for a
+/// tool missing there).
+fn output_schema(spec: &Spec) -> std::sync::Arc<JsonObject> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, OnceLock};
+    static KEPT: OnceLock<HashMap<String, Arc<JsonObject>>> = OnceLock::new();
+    KEPT.get_or_init(|| {
+        serde_json::from_str::<HashMap<String, JsonObject>>(OUTPUT_SCHEMAS)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, schema)| (name, Arc::new(schema)))
+            .collect()
+    })
+    .get(spec.name)
+    .cloned()
+    .unwrap_or_else(|| Arc::new((spec.output)()))
+}
+
+/// [`OUTPUT_SCHEMAS`] as the types give it today: one tool per line.
+#[cfg(test)]
+fn output_schemas_now() -> String {
+    let lines: Vec<String> = all_specs()
+        .iter()
+        .map(|s| {
+            let schema = serde_json::to_string(&(s.output)()).unwrap_or_default();
+            format!("  {}: {schema}", Value::from(s.name))
+        })
+        .collect();
+    format!("{{\n{}\n}}\n", lines.join(",\n"))
 }
 
 /// Names the old server used that are kept working without being listed.
@@ -167,6 +204,25 @@ mod tests {
                     spec.name
                 );
             }
+        }
+    }
+    /// The output schemas kept as JSON are the ones the tools' types give, every tool has one,
+    /// and each tool is served the one of its own name.
+    #[test]
+    fn output_schemas_kept_are_the_ones_the_types_give() {
+        let now = output_schemas_now();
+        if std::env::var_os("KASH_UPDATE_SCHEMAS").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/tools/output_schemas.json");
+            std::fs::write(path, &now).unwrap();
+            return;
+        }
+        assert!(
+            OUTPUT_SCHEMAS == now,
+            "src/tools/output_schemas.json is stale: run \
+             KASH_UPDATE_SCHEMAS=1 cargo test -p kash-mcp-core --lib output_schemas"
+        );
+        for spec in all_specs() {
+            assert_eq!(*output_schema(&spec), (spec.output)(), "{}", spec.name);
         }
     }
 }
