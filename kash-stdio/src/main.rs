@@ -6,10 +6,14 @@ use clap::Parser;
 use kash_mcp_core::front::{LogFormat, ShutdownSignal, init_tracing};
 use kash_stdio::{Args, run};
 
-// The C library's allocator, deliberately: musl's (the static binaries) hands large freed
-// blocks back at once, so a session's peak stays near what it holds (27 MB on
-// `benches/session.rs`); mimalloc was faster on small allocations but kept 118 MB, its v2
-// with THP off still grew by ~8 MB per month listed. Figures in the issue-10 notes.
+/// jemalloc, one arena, freed pages handed back at once (`.cargo/config.toml` sets
+/// `JEMALLOC_SYS_WITH_MALLOC_CONF`). Measured on `benches/session.rs`, static binaries, one
+/// run each: against musl's allocator, product lists 0.25x our own time, CPU 0.88x, peak memory
+/// 1.12x (23.9 MB); mimalloc (v3, as it comes) kept 118 MB, its v2 without huge pages still
+/// grew by about 8 MB per month listed.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
     let args = Args::parse();
