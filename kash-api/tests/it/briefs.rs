@@ -1,11 +1,11 @@
 //! `ListOrders::briefs`: what a listing reads of each order, and each order in full on demand.
 
 use jiff::Timestamp;
-use kash_api::KashError;
 use kash_api::orders::{ListOrders, Order, OrderBriefs};
+use kash_api::{KashClient, KashError};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::fixture;
 use crate::support::{spawn, strings_to_numbers};
@@ -15,15 +15,20 @@ fn request() -> ListOrders {
     ListOrders::validated(ts("2026-11-15T23:00:00Z"), ts("2026-11-22T22:59:59Z"))
 }
 
-/// The same answer read as whole orders and as briefs.
-async fn both(body: String) -> (Vec<Order>, OrderBriefs) {
+/// A mock POS answering every `getOrders.php` with `body`, and a client for it.
+async fn answering(body: impl Into<String>) -> (MockServer, KashClient) {
     let (server, client) = spawn().await;
     Mock::given(method("GET"))
         .and(path("/workers/getOrders.php"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(body))
-        .expect(2)
+        .respond_with(ResponseTemplate::new(200).set_body_string(body.into()))
         .mount(&server)
         .await;
+    (server, client)
+}
+
+/// The same answer read as whole orders and as briefs.
+async fn both(body: String) -> (Vec<Order>, OrderBriefs) {
+    let (_server, client) = answering(body).await;
     let orders = client.send(&request()).await.unwrap();
     let briefs = client.send(&request().briefs()).await.unwrap();
     (orders, briefs)
@@ -137,12 +142,7 @@ async fn an_order_that_does_not_decode_fails_only_when_it_is_shown() {
         {"orderID": "2", "price": "3.00", "items": [{"titre": "Café", "quantite": "lots"}]},
     ])
     .to_string();
-    let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrders.php"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(body))
-        .mount(&server)
-        .await;
+    let (_server, client) = answering(body).await;
     // The whole list refuses it, naming it…
     let whole = client.send(&request()).await.unwrap_err();
     assert!(matches!(&whole, KashError::Decode { path, .. } if path.starts_with("[1].items")));
@@ -176,12 +176,7 @@ async fn a_listed_field_that_does_not_decode_is_named() {
         {"orderID": "2", "price": "three euros"},
     ])
     .to_string();
-    let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrders.php"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(body))
-        .mount(&server)
-        .await;
+    let (_server, client) = answering(body).await;
     match client.send(&request().briefs()).await.unwrap_err() {
         KashError::Decode { path, .. } => assert_eq!(path, "[1].price"),
         other => panic!("{other:?}"),
@@ -201,14 +196,7 @@ async fn empty_and_malformed_arrays() {
     for bad in ["{}", "[1, 2]", "[{\"orderID\":\"1\"}] tail", ""] {
         assert!(OrderBriefs::from_json(bad).is_err(), "{bad:?}");
     }
-    let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrders.php"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_string(r#"[{"orderID":"1"} {"orderID":"2"}]"#),
-        )
-        .mount(&server)
-        .await;
+    let (_server, client) = answering(r#"[{"orderID":"1"} {"orderID":"2"}]"#).await;
     let err = client.send(&request().briefs()).await.unwrap_err();
     assert!(
         matches!(err, KashError::Api { .. } | KashError::Decode { .. }),
