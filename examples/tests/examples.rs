@@ -7,12 +7,9 @@ use std::process::Command;
 use kash_sandbox::{Sandbox, SandboxConfig};
 
 async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        now: Some("2026-11-24T16:30:00Z".parse().unwrap()),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
+    Sandbox::start(SandboxConfig::at("2026-11-24T16:30:00Z".parse().unwrap()))
+        .await
+        .unwrap()
 }
 
 fn run(bin: &str, sandbox: &Sandbox) -> String {

@@ -20,12 +20,9 @@ const NOW: &str = "2026-11-24T16:30:00Z";
 fn year() -> Vec<DayFacts> {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let sandbox = Sandbox::start(SandboxConfig {
-            now: Some(NOW.parse().unwrap()),
-            ..SandboxConfig::default()
-        })
-        .await
-        .unwrap();
+        let sandbox = Sandbox::start(SandboxConfig::at(NOW.parse().unwrap()))
+            .await
+            .unwrap();
         let c = sandbox.credentials();
         let client = KashClient::builder(c.shop_id.clone(), c.api_key.clone())
             .base_url(sandbox.base_url())

@@ -35,12 +35,9 @@ fn time<T>(runs: usize, f: impl Fn() -> T) -> Duration {
 
 #[tokio::main]
 async fn main() {
-    let sandbox = Sandbox::start(SandboxConfig {
-        now: Some(NOW.parse().unwrap()),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let sandbox = Sandbox::start(SandboxConfig::at(NOW.parse().unwrap()))
+        .await
+        .unwrap();
     let c = sandbox.credentials();
     let url = reqwest::Url::parse_with_params(
         &format!("{}/workers/getOrders.php", sandbox.base_url()),

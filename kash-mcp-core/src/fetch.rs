@@ -137,12 +137,9 @@ mod tests {
     /// in full to the very order the whole list gives.
     #[tokio::test]
     async fn briefs_agree_with_whole_orders_over_the_demo_shop() {
-        let sandbox = Sandbox::start(SandboxConfig {
-            now: Some("2026-11-24T16:30:00Z".parse().unwrap()),
-            ..SandboxConfig::default()
-        })
-        .await
-        .unwrap();
+        let sandbox = Sandbox::start(SandboxConfig::at("2026-11-24T16:30:00Z".parse().unwrap()))
+            .await
+            .unwrap();
         let c = sandbox.credentials();
         let client = KashClient::builder(&c.shop_id, &c.api_key)
             .base_url(sandbox.base_url())

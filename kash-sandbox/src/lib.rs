@@ -90,6 +90,17 @@ impl Default for SandboxConfig {
     }
 }
 
+impl SandboxConfig {
+    /// The default shop, its history ending and its clock starting at `now` (the same shop
+    /// at every start: what tests and benchmarks use).
+    pub fn at(now: Timestamp) -> Self {
+        Self {
+            now: Some(now),
+            ..Self::default()
+        }
+    }
+}
+
 /// A running sandbox. Dropping it stops the server.
 #[derive(Debug)]
 pub struct Sandbox {

@@ -80,12 +80,9 @@ pub fn binary(name: &str, var: &str) -> PathBuf {
 
 /// A sandbox at [`NOW`].
 pub async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        now: Some(NOW.parse().unwrap()),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
+    Sandbox::start(SandboxConfig::at(NOW.parse().unwrap()))
+        .await
+        .unwrap()
 }
 
 /// Bytes a child wrote.

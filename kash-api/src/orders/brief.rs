@@ -399,15 +399,17 @@ impl OrderBriefs {
     /// Any list shape the SDK reads (an object keyed by id, `{"data": […]}`), each item
     /// written back as compact JSON.
     fn from_any(response: &RawResponse) -> Result<Self> {
-        let briefs: Vec<OrderBrief> = response.list()?;
         let values: Vec<Value> = response.list()?;
+        let scrub = |s: &str| (response.scrub.0)(s);
         let mut body = Vec::with_capacity(response.body.len());
-        let mut items = Vec::with_capacity(briefs.len());
-        for (brief, value) in briefs.into_iter().zip(values) {
+        let mut items = Vec::with_capacity(values.len());
+        for (i, value) in values.iter().enumerate() {
+            let brief = decode::from_value(LIST_SCRIPT, value, &scrub)
+                .map_err(|e| decode::at_index(e, i))?;
             let from = body.len();
-            serde_json::to_writer(&mut body, &value).map_err(|e| KashError::Decode {
+            serde_json::to_writer(&mut body, value).map_err(|e| KashError::Decode {
                 endpoint: LIST_SCRIPT,
-                path: ".".to_owned(),
+                path: format!("[{i}]"),
                 reason: e.to_string(),
                 snippet: String::new(),
             })?;
