@@ -7,7 +7,8 @@
 //!   errors;
 //! - memory per idle session, and the RSS after 10,000 sessions opened and expired.
 //!
-//! `KASH_BENCH_SECONDS` sets each load run's length (default 5).
+//! `KASH_BENCH_SECONDS` sets each load run's length (default 5); `KASH_BENCH_BINARY` runs
+//! another `kash-http` binary (e.g. a baseline build) instead of this one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(clippy::indexing_slicing, missing_docs, clippy::cast_precision_loss)]
 
@@ -31,7 +32,9 @@ struct Server {
 
 async fn spawn(sb: &Sandbox, extra: &[&str]) -> (Server, Duration) {
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kash-http"))
+    let binary = std::env::var("KASH_BENCH_BINARY")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_kash-http").into());
+    let mut child = Command::new(binary)
         .args([
             "--addr",
             "127.0.0.1:0",
@@ -134,9 +137,16 @@ async fn closed_loop(
     );
 }
 
-async fn open_sessions(http: &reqwest::Client, url: &str, token: &str, n: usize) -> usize {
+/// Opens `n` legacy sessions of clients with these capabilities: how many opened.
+async fn open_sessions(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    capabilities: &Value,
+    n: usize,
+) -> usize {
     let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {},
+        "protocolVersion": "2025-11-25", "capabilities": capabilities,
         "clientInfo": {"name": "bench", "version": "1"}}});
     let mut opened = 0;
     let mut batch = Vec::new();
@@ -247,15 +257,25 @@ async fn main() {
     .await;
     let pid = server.child.id().unwrap();
     let http = reqwest::Client::new();
-    open_sessions(&http, &server.url, &token, 100).await;
+    let plain = json!({});
+    let asks = json!({"elicitation": {}});
+    open_sessions(&http, &server.url, &token, &plain, 100).await;
+    open_sessions(&http, &server.url, &token, &asks, 100).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = rss_kb(pid);
-    let opened = open_sessions(&http, &server.url, &token, 10_000).await;
+    let opened = open_sessions(&http, &server.url, &token, &plain, 10_000).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let after = rss_kb(pid);
     println!(
-        "\nidle sessions: {opened} opened; RSS {before} KB → {after} KB: {:.1} KB per idle session",
+        "\nidle sessions of clients that cannot be asked questions: {opened} opened; RSS {before} KB → {after} KB: {:.2} KB per idle session",
         (after.saturating_sub(before)) as f64 / opened.max(1) as f64
+    );
+    let asked = open_sessions(&http, &server.url, &token, &asks, 2_000).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let asking = rss_kb(pid);
+    println!(
+        "idle sessions of clients that can be asked (elicitation, rmcp's sessions): {asked} opened; RSS {after} KB → {asking} KB: {:.2} KB per idle session",
+        (asking.saturating_sub(after)) as f64 / asked.max(1) as f64
     );
     tokio::time::sleep(Duration::from_secs(25)).await;
     let expired = rss_kb(pid);

@@ -56,7 +56,7 @@ use tower::ServiceExt as _;
 use crate::auth::{Auth, Refusal};
 use crate::metrics::{Metrics, RequestLabels};
 use crate::principal::{Principal, accept_language};
-use crate::sessions::TenantSessions;
+use crate::sessions::{Found, TenantSessions};
 
 /// The MCP endpoint of the server.
 pub type McpService = StreamableHttpService<KashMcp, TenantSessions>;
@@ -92,6 +92,10 @@ pub struct AppState {
 
 struct Inner {
     mcp: McpService,
+    /// rmcp's stateless path, which serves light sessions (see [`sessions`]).
+    light: McpService,
+    /// Legacy clients are served without sessions (`--stateless`).
+    stateless: bool,
     sessions: Arc<TenantSessions>,
     auth: Auth,
     metrics: Arc<Metrics>,
@@ -165,11 +169,18 @@ impl AppState {
                 "http://127.0.0.1:*".to_owned(),
             ])
             .with_max_request_body_bytes(options.max_body);
+        let stateless = config
+            .clone()
+            .with_legacy_session_mode(false)
+            .with_json_response(true);
         if options.stateless {
-            config = config.with_json_response(true);
+            config = stateless.clone();
         }
         let factory = server.clone();
         let mcp = StreamableHttpService::new(move || Ok(factory.clone()), sessions.clone(), config);
+        let factory = server.clone();
+        let light =
+            StreamableHttpService::new(move || Ok(factory.clone()), sessions.clone(), stateless);
         let quota = Quota::per_second(options.rate.per_second).allow_burst(options.rate.burst);
         let url = options
             .public_url
@@ -195,6 +206,8 @@ impl AppState {
         Self {
             inner: Arc::new(Inner {
                 mcp,
+                light,
+                stateless: options.stateless,
                 sessions,
                 auth: options.auth,
                 metrics: options.metrics,
@@ -236,6 +249,16 @@ impl AppState {
     /// Open legacy sessions.
     pub async fn open_sessions(&self) -> usize {
         self.inner.sessions.open().await
+    }
+
+    /// Ends the light sessions idle for too long; run every [`Self::expiry_tick`].
+    pub fn expire_sessions(&self) {
+        self.inner.sessions.expire();
+    }
+
+    /// How often [`Self::expire_sessions`] should run.
+    pub fn expiry_tick(&self) -> Duration {
+        self.inner.sessions.expiry_tick()
     }
 
     /// Ends every session once the calls in flight are answered (at most 30 s later): their
@@ -352,7 +375,6 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
         inner.metrics.limited.inc();
         too_many(wait)
     };
-    let clock = governor::clock::DefaultClock::default();
     let ip = address(&req, inner.trust_proxy);
     if let Some(wait) = ip.and_then(|ip| state.blocked_for(ip)) {
         return limited(wait);
@@ -368,7 +390,9 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
                 && let Some(ip) = ip
                 && let Err(not_until) = inner.failures_by_address.check_key(&ip)
             {
-                let wait = not_until.wait_time_from(governor::clock::Clock::now(&clock));
+                let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                    inner.failures_by_address.clock(),
+                ));
                 if let Ok(mut blocked) = inner.blocked.lock() {
                     blocked.insert(ip, Instant::now() + wait);
                 }
@@ -382,7 +406,9 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
         }
     };
     if let Err(not_until) = inner.by_principal.check_key(&principal.id) {
-        return limited(not_until.wait_time_from(governor::clock::Clock::now(&clock)));
+        // The limiter's own clock: making one reads the CPU's features, at every request.
+        let now = governor::clock::Clock::now(inner.by_principal.clock());
+        return limited(not_until.wait_time_from(now));
     }
     if principal.caller.lang.is_none() {
         principal.caller.lang = accept_language(
@@ -391,9 +417,35 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
                 .and_then(|v| v.to_str().ok()),
         );
     }
-    let req = match room_for_a_session(&state, &principal, req).await {
-        Ok(req) => req,
+    let session = req
+        .headers()
+        .get("mcp-session-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| !inner.stateless)
+        .map(str::to_owned);
+    let light = match session
+        .as_deref()
+        .map(|s| inner.sessions.light(s, &principal.id))
+    {
+        Some(Found::Gone) => return session_not_found(),
+        Some(Found::Light(version)) => Some(version),
+        Some(Found::Elsewhere) | None => None,
+    };
+    let (mut req, opens_light) = match room_for_a_session(&state, &principal, req).await {
+        Ok(seen) => seen,
         Err(r) => return r,
+    };
+    let route = match light {
+        Some(version) => {
+            // rmcp's stateless path reads the version from the header, which clients of
+            // 2025-03-26 do not send.
+            if let Ok(v) = HeaderValue::from_str(version.as_str()) {
+                req.headers_mut().entry("mcp-protocol-version").or_insert(v);
+            }
+            Route::Light
+        }
+        None if opens_light => Route::OpenLight,
+        None => Route::Rmcp,
     };
     let id = principal.id.clone();
     let request = uuid::Uuid::new_v4().simple().to_string();
@@ -408,9 +460,13 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
     let req = Request::from_parts(parts, body);
     let counted = (req.method() == Method::POST).then(|| InFlight::new(&inner.in_flight));
     let delete = req.method() == Method::DELETE;
+    let service = match route {
+        Route::Rmcp => inner.mcp.clone(),
+        Route::Light | Route::OpenLight => inner.light.clone(),
+    };
     let call = sessions::scope(
-        id,
-        tracing::Instrument::instrument(inner.mcp.clone().oneshot(req), span),
+        id.clone(),
+        tracing::Instrument::instrument(service.oneshot(req), span),
     );
     let response = match tokio::time::timeout(inner.request_timeout, call).await {
         Ok(Ok(r)) => r,
@@ -431,6 +487,20 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
         // The session is gone when DELETE returns: 200, which every client takes as done.
         parts.status = StatusCode::OK;
     }
+    match route {
+        // rmcp's stateless path checked Host and Origin, then refused DELETE (405): the light
+        // session is ours to end.
+        Route::Light if delete && parts.status == StatusCode::METHOD_NOT_ALLOWED => {
+            if let Some(session) = &session {
+                inner.sessions.close_light(session, &id);
+            }
+            return StatusCode::OK.into_response();
+        }
+        Route::OpenLight if parts.status == StatusCode::OK => {
+            return open_light(inner, id, parts, Body::new(body)).await;
+        }
+        _ => {}
+    }
     let body = match counted {
         // The call is in flight until its stream has been sent.
         Some(guard) => Body::from_stream(Body::new(body).into_data_stream().map(move |chunk| {
@@ -440,6 +510,61 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
         None => Body::new(body),
     };
     Response::from_parts(parts, body)
+}
+
+/// Which of rmcp's paths serves a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// rmcp's sessions (and 2026-07-28's stateless requests).
+    Rmcp,
+    /// A request in one of our light sessions: rmcp's stateless path.
+    Light,
+    /// An `initialize` that opens a light session once rmcp has answered it.
+    OpenLight,
+}
+
+/// A session id that is not (or no longer) the caller's: 404, as rmcp answers, and nothing
+/// else is said.
+fn session_not_found() -> Response {
+    (StatusCode::NOT_FOUND, "Not Found: Session not found").into_response()
+}
+
+/// Opens a light session for an `initialize` that rmcp answered, naming it in the answer.
+async fn open_light(
+    inner: &Inner,
+    owner: Arc<str>,
+    mut parts: axum::http::response::Parts,
+    body: Body,
+) -> Response {
+    /// The part of an `initialize` answer that is read here.
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        result: Option<Agreed>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Agreed {
+        protocol_version: rmcp::model::ProtocolVersion,
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return refusal(StatusCode::BAD_GATEWAY, "the answer to initialize was lost");
+    };
+    let agreed = serde_json::from_slice::<Answer>(&bytes)
+        .ok()
+        .and_then(|a| a.result);
+    if let Some(agreed) = agreed {
+        let Some(id) = inner
+            .sessions
+            .open_light(owner, agreed.protocol_version)
+            .await
+        else {
+            return too_many(Duration::from_secs(60));
+        };
+        if let Ok(v) = HeaderValue::from_str(&id) {
+            parts.headers.insert("mcp-session-id", v);
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Counts a request in flight until dropped.
@@ -471,10 +596,17 @@ struct Head {
     params: Option<HeadParams>,
 }
 
-/// The name a `tools/call` names.
+/// The name a `tools/call` names; whether an `initialize` says the client can be asked
+/// questions.
 #[derive(serde::Deserialize)]
 struct HeadParams {
     name: Option<String>,
+    capabilities: Option<HeadCapabilities>,
+}
+
+#[derive(serde::Deserialize)]
+struct HeadCapabilities {
+    elicitation: Option<serde::de::IgnoredAny>,
 }
 
 /// Methods 2026-07-28 removed: a modern request for one is answered 404 `-32601`.
@@ -487,21 +619,22 @@ const REMOVED_IN_2026: [&str; 4] = [
 
 /// Looks at a POST without a session id before rmcp does: a new legacy session is refused
 /// when the principal or the server has too many (429), and a 2026-07-28 request for a
-/// removed method gets its 404.
+/// removed method gets its 404. Also says whether the request is an `initialize` that opens
+/// a light session (its client cannot be asked questions; see [`sessions`]).
 async fn room_for_a_session(
     state: &AppState,
     principal: &Principal,
     req: Request,
-) -> Result<Request, Response> {
+) -> Result<(Request, bool), Response> {
     if req.method() != Method::POST {
-        return Ok(req);
+        return Ok((req, false));
     }
     let in_session = req.headers().contains_key("mcp-session-id");
     let step_up = matches!(state.inner.auth, Auth::OAuth(_)) && principal.caller.rights.read_only;
     // A session's messages are read by rmcp alone, unless a read-only grant may be calling
     // a tool that writes (the 403 below).
     if in_session && !step_up {
-        return Ok(req);
+        return Ok((req, false));
     }
     let modern = req
         .headers()
@@ -546,7 +679,7 @@ async fn room_for_a_session(
         return Err(r);
     }
     if in_session {
-        return Ok(Request::from_parts(parts, Body::from(bytes)));
+        return Ok((Request::from_parts(parts, Body::from(bytes)), false));
     }
     if modern && let Some(m) = method.filter(|m| REMOVED_IN_2026.contains(m)) {
         let id = head
@@ -559,10 +692,17 @@ async fn room_for_a_session(
         }});
         return Err((StatusCode::NOT_FOUND, Json(body)).into_response());
     }
-    if method == Some("initialize") && !state.inner.sessions.has_room_for(&principal.id).await {
+    let initialize = method == Some("initialize");
+    if initialize && !state.inner.sessions.has_room_for(&principal.id).await {
         return Err(too_many(Duration::from_secs(60)));
     }
-    Ok(Request::from_parts(parts, Body::from(bytes)))
+    let can_be_asked = head
+        .as_ref()
+        .and_then(|h| h.params.as_ref())
+        .and_then(|p| p.capabilities.as_ref())
+        .is_some_and(|c| c.elicitation.is_some());
+    let light = initialize && !state.inner.stateless && !can_be_asked;
+    Ok((Request::from_parts(parts, Body::from(bytes)), light))
 }
 
 async fn ready(State(state): State<AppState>) -> Response {

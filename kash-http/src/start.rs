@@ -375,10 +375,15 @@ impl Started {
     ) -> std::io::Result<()> {
         let pruner = self.state.clone();
         let prune = tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            let mut tick = tokio::time::interval(pruner.expiry_tick());
+            let mut pruned = tokio::time::Instant::now();
             loop {
                 tick.tick().await;
-                pruner.prune();
+                pruner.expire_sessions();
+                if pruned.elapsed() >= Duration::from_secs(60) {
+                    pruner.prune();
+                    pruned = tokio::time::Instant::now();
+                }
             }
         });
         let ending = self.state.clone();

@@ -661,8 +661,7 @@ impl OAuth {
             }
             Err(_) => {
                 // Only failures count: past the quota, the address or the login waits.
-                let clock = governor::clock::DefaultClock::default();
-                let now = governor::clock::Clock::now(&clock);
+                let now = governor::clock::Clock::now(self.by_address.clock());
                 if let Err(n) = self.by_address.check_key(&ip) {
                     self.block(format!("ip:{ip}"), n.wait_time_from(now));
                 }

@@ -6,11 +6,18 @@ use kash_e2e::session::sandbox;
 use serde_json::json;
 
 use crate::support::{
-    http, initialize_as, message, open_session, post, post_with, static_server, token,
+    http, initialize_as, message, open_session, open_session_with, post, post_with, static_server,
+    token,
 };
 
 fn list_tools() -> serde_json::Value {
     json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
+}
+
+/// The capabilities of a client that cannot be asked questions (a light session) and of one
+/// that can (rmcp's session, which can ask it).
+fn both_kinds() -> [serde_json::Value; 2] {
+    [json!({}), json!({"elicitation": {}})]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -18,15 +25,27 @@ async fn a_session_serves_only_the_principal_that_opened_it() {
     let sb = sandbox().await;
     let other = sb.add_shop(2).await.unwrap();
     let server = static_server(&sb, &[]).await;
+    for capabilities in both_kinds() {
+        the_owner_alone_uses_a_session(&server.url, &sb, &other, &capabilities).await;
+    }
+    server.stop().await;
+}
+
+async fn the_owner_alone_uses_a_session(
+    url: &str,
+    sb: &kash_sandbox::Sandbox,
+    other: &kash_sandbox::ShopCredentials,
+    capabilities: &serde_json::Value,
+) {
     let mine = token(sb.credentials());
-    let theirs = token(&other);
-    let id = open_session(&server.url, &mine).await;
+    let theirs = token(other);
+    let id = open_session_with(url, &mine, capabilities).await;
 
     // Another shop presenting the id: POST, GET and DELETE find no such session.
-    let r = post(&server.url, Some(&theirs), Some(&id), &list_tools()).await;
+    let r = post(url, Some(&theirs), Some(&id), &list_tools()).await;
     assert_eq!(r.status(), 404);
     let get = http()
-        .get(&server.url)
+        .get(url)
         .bearer_auth(&theirs)
         .header("accept", "text/event-stream")
         .header("mcp-session-id", &id)
@@ -35,7 +54,7 @@ async fn a_session_serves_only_the_principal_that_opened_it() {
         .unwrap();
     assert_eq!(get.status(), 404);
     let del = http()
-        .delete(&server.url)
+        .delete(url)
         .bearer_auth(&theirs)
         .header("mcp-session-id", &id)
         .send()
@@ -43,11 +62,11 @@ async fn a_session_serves_only_the_principal_that_opened_it() {
         .unwrap();
     assert!(del.status().is_success() || del.status() == 404);
     // Without credentials: 401 before anything else.
-    let r = post(&server.url, None, Some(&id), &list_tools()).await;
+    let r = post(url, None, Some(&id), &list_tools()).await;
     assert_eq!(r.status(), 401);
 
     // The owner's session is untouched by all that.
-    let r = post(&server.url, Some(&mine), Some(&id), &list_tools()).await;
+    let r = post(url, Some(&mine), Some(&id), &list_tools()).await;
     assert_eq!(r.status(), 200);
     assert!(
         message(r).await["result"]["tools"]
@@ -58,15 +77,80 @@ async fn a_session_serves_only_the_principal_that_opened_it() {
     );
     // Its owner can close it.
     let del = http()
-        .delete(&server.url)
+        .delete(url)
         .bearer_auth(&mine)
         .header("mcp-session-id", &id)
         .send()
         .await
         .unwrap();
     assert!(del.status().is_success());
-    let r = post(&server.url, Some(&mine), Some(&id), &list_tools()).await;
-    assert_eq!(r.status(), 404);
+    let r = post(url, Some(&mine), Some(&id), &list_tools()).await;
+    assert_eq!(r.status(), 404, "{capabilities}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_holds_only_what_its_client_can_use() {
+    let sb = sandbox().await;
+    let server = static_server(&sb, &[]).await;
+    let mine = token(sb.credentials());
+    let stream = |id: String| {
+        http()
+            .get(&server.url)
+            .bearer_auth(&mine)
+            .header("accept", "text/event-stream")
+            .header("mcp-protocol-version", "2025-11-25")
+            .header("mcp-session-id", id)
+            .send()
+    };
+    // A client that cannot be asked questions: a light session, answered in plain JSON,
+    // with no stream for the server to ask through.
+    let light = open_session(&server.url, &mine).await;
+    let r = post(&server.url, Some(&mine), Some(&light), &list_tools()).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    assert!(message(r).await["result"]["tools"].is_array());
+    assert_eq!(stream(light.clone()).await.unwrap().status(), 405);
+    // A client of 2025-03-26 sends no version header: the session's version is used.
+    let r = http()
+        .post(&server.url)
+        .bearer_auth(&mine)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-session-id", &light)
+        .body(
+            json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+                   "params": {"name": "ping", "arguments": {}}})
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let ping = message(r).await;
+    assert_eq!(
+        ping["result"]["structuredContent"]["protocolVersion"], "2025-11-25",
+        "{ping}"
+    );
+
+    // A client that can be asked: rmcp's session, whose stream the server asks through.
+    let asked = open_session_with(&server.url, &mine, &json!({"elicitation": {}})).await;
+    let get = stream(asked).await.unwrap();
+    assert_eq!(get.status(), 200);
+    assert!(
+        get.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    drop(get);
+    let metrics = http()
+        .get(format!("{}/metrics", server.root))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("kash_http_sessions 2"), "{metrics}");
     server.stop().await;
 }
 

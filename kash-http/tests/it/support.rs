@@ -138,9 +138,16 @@ pub async fn initialize_as(url: &str, bearer: Option<&str>) -> reqwest::Response
     post(url, bearer, None, &initialize()).await
 }
 
-/// Opens a legacy session: its id.
+/// Opens a legacy session of a client that cannot be asked questions: its id.
 pub async fn open_session(url: &str, bearer: &str) -> String {
-    let r = post(url, Some(bearer), None, &initialize()).await;
+    open_session_with(url, bearer, &json!({})).await
+}
+
+/// Opens a legacy session of a client with these capabilities: its id.
+pub async fn open_session_with(url: &str, bearer: &str, capabilities: &Value) -> String {
+    let mut init = initialize();
+    init["params"]["capabilities"] = capabilities.clone();
+    let r = post(url, Some(bearer), None, &init).await;
     assert_eq!(r.status(), 200);
     let id = r.headers()["mcp-session-id"].to_str().unwrap().to_owned();
     let _ = r.text().await;
