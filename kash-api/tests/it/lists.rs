@@ -1,28 +1,22 @@
 //! The fourteen list endpoints: JSON, CSV and HTML; lenient decoding; every error family.
 
-use std::time::Duration;
-
 use kash_api::lists::{List, ListKind, ListText, TextFormat};
 use kash_api::{KashClient, KashError};
 use serde_json::Value;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
-use crate::support::{assert_no_key, exact_query, spawn, strings_to_numbers};
+use crate::support::{MountOnce, assert_no_key, exact_query, on, slow, spawn, strings_to_numbers};
 
 /// Mounts `body` as the JSON answer of `K`'s script, expected once.
 async fn mount_json<K: ListKind>(server: &MockServer, body: &str) {
-    Mock::given(method("GET"))
-        .and(path(format!("/workers/{}", K::SCRIPT)))
+    on("GET", K::SCRIPT)
         .and(exact_query(&[("format", "json")]))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(body.as_bytes().to_vec(), "application/json; charset=utf-8"),
         )
-        .named(format!("{} json", K::SCRIPT))
-        .expect(1)
-        .mount(server)
+        .once(server, format!("{} json", K::SCRIPT))
         .await;
 }
 
@@ -86,13 +80,10 @@ pub async fn text_formats<K: ListKind>() {
     let csv = "id;titre\n1;Café\n";
     let html = "<table><tr><td>1</td><td>Café</td></tr></table>";
     for (format, body, mime) in [("csv", csv, "text/csv"), ("html", html, "text/html")] {
-        Mock::given(method("GET"))
-            .and(path(format!("/workers/{}", K::SCRIPT)))
+        on("GET", K::SCRIPT)
             .and(exact_query(&[("format", format)]))
             .respond_with(ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), mime))
-            .named(format!("{} {format}", K::SCRIPT))
-            .expect(1)
-            .mount(&server)
+            .once(&server, format!("{} {format}", K::SCRIPT))
             .await;
     }
     let got_csv = client
@@ -131,15 +122,12 @@ pub async fn error_envelope_on_200<K: ListKind>() {
 
 pub async fn php_fatal_on_200<K: ListKind>() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/workers/{}", K::SCRIPT)))
+    on("GET", K::SCRIPT)
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(fixture!("php_fatal.html").as_bytes().to_vec(), "text/html"),
         )
-        .named(format!("{} php fatal", K::SCRIPT))
-        .expect(1)
-        .mount(&server)
+        .once(&server, format!("{} php fatal", K::SCRIPT))
         .await;
     let err = list::<K>(&client).await.unwrap_err();
     match &err {
@@ -157,15 +145,12 @@ pub async fn php_fatal_on_200<K: ListKind>() {
 
 pub async fn server_error_html<K: ListKind>() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/workers/{}", K::SCRIPT)))
+    on("GET", K::SCRIPT)
         .respond_with(ResponseTemplate::new(500).set_body_raw(
             fixture!("server_error.html").as_bytes().to_vec(),
             "text/html",
         ))
-        .named(format!("{} 500", K::SCRIPT))
-        .expect(1)
-        .mount(&server)
+        .once(&server, format!("{} 500", K::SCRIPT))
         .await;
     let err = list::<K>(&client).await.unwrap_err();
     match &err {
@@ -184,16 +169,9 @@ pub async fn server_error_html<K: ListKind>() {
 
 pub async fn timeout<K: ListKind>() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/workers/{}", K::SCRIPT)))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string("[]")
-                .set_delay(Duration::from_secs(3)),
-        )
-        .named(format!("{} slow", K::SCRIPT))
-        .expect(1)
-        .mount(&server)
+    on("GET", K::SCRIPT)
+        .respond_with(slow("[]"))
+        .once(&server, format!("{} slow", K::SCRIPT))
         .await;
     let err = list::<K>(&client).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
@@ -425,13 +403,10 @@ async fn products_with_missing_fields() {
 #[tokio::test]
 async fn products_csv_fixture_is_returned_verbatim() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getPlus.php"))
+    on("GET", "getPlus.php")
         .and(exact_query(&[("format", "csv")]))
         .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("products.csv")))
-        .named("getPlus.php csv")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getPlus.php csv")
         .await;
     let text = client.list_products_text(TextFormat::Csv).await.unwrap();
     assert_eq!(text, fixture!("products.csv"));

@@ -5,11 +5,10 @@ use std::time::Duration;
 use jiff::civil::date;
 use kash_api::KashError;
 use kash_api::reports::{GetSalesReport, ReportFormat};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 use crate::fixture;
-use crate::support::{assert_no_key, exact_query, spawn};
+use crate::support::{MountOnce, assert_api, assert_no_key, exact_query, on, spawn};
 
 #[tokio::test]
 async fn every_format_comes_back_as_bytes_with_its_type() {
@@ -44,8 +43,7 @@ async fn every_format_comes_back_as_bytes_with_its_type() {
         ),
     ];
     for (format, body, mime) in &cases {
-        Mock::given(method("GET"))
-            .and(path("/workers/getSales.php"))
+        on("GET", "getSales.php")
             .and(exact_query(&[
                 ("d", "20"),
                 ("m", "11"),
@@ -53,9 +51,7 @@ async fn every_format_comes_back_as_bytes_with_its_type() {
                 ("formatExport", format.as_str()),
             ]))
             .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), mime))
-            .named(format!("getSales.php {format}"))
-            .expect(1)
-            .mount(&server)
+            .once(&server, format!("getSales.php {format}"))
             .await;
     }
     for (format, body, mime) in cases {
@@ -72,13 +68,10 @@ async fn every_format_comes_back_as_bytes_with_its_type() {
 #[tokio::test]
 async fn yesterday_sends_no_date_and_a_missing_type_gets_the_default() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getSales.php"))
+    on("GET", "getSales.php")
         .and(exact_query(&[("formatExport", "PDF")]))
         .respond_with(ResponseTemplate::new(200).set_body_bytes(b"%PDF-1.7".to_vec()))
-        .named("getSales.php yesterday")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getSales.php yesterday")
         .await;
     let report = client
         .send(&GetSalesReport::yesterday(ReportFormat::Pdf))
@@ -100,8 +93,7 @@ async fn format_names_parse_both_ways() {
 #[tokio::test]
 async fn report_errors() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getSales.php"))
+    on("GET", "getSales.php")
         .and(exact_query(&[
             ("d", "1"),
             ("m", "1"),
@@ -109,12 +101,9 @@ async fn report_errors() {
             ("formatExport", "CSV"),
         ]))
         .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("error_envelope.json")))
-        .named("getSales.php envelope")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getSales.php envelope")
         .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getSales.php"))
+    on("GET", "getSales.php")
         .and(exact_query(&[
             ("d", "2"),
             ("m", "1"),
@@ -122,12 +111,9 @@ async fn report_errors() {
             ("formatExport", "Std"),
         ]))
         .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("php_fatal.html")))
-        .named("getSales.php php fatal")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getSales.php php fatal")
         .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getSales.php"))
+    on("GET", "getSales.php")
         .and(exact_query(&[
             ("d", "3"),
             ("m", "1"),
@@ -135,12 +121,9 @@ async fn report_errors() {
             ("formatExport", "PDF"),
         ]))
         .respond_with(ResponseTemplate::new(502).set_body_string(fixture!("server_error.html")))
-        .named("getSales.php 502")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getSales.php 502")
         .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getSales.php"))
+    on("GET", "getSales.php")
         .and(exact_query(&[
             ("d", "4"),
             ("m", "1"),
@@ -148,33 +131,19 @@ async fn report_errors() {
             ("formatExport", "XLS"),
         ]))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
-        .named("getSales.php slow")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getSales.php slow")
         .await;
     let err = client
         .sales_report(date(2026, 1, 1), ReportFormat::Csv)
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, KashError::Api { explicit: true, .. }),
-        "{err:?}"
-    );
+    assert_api(&err, true);
     assert_no_key(&err);
     let err = client
         .sales_report(date(2026, 1, 2), ReportFormat::Std)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            KashError::Api {
-                explicit: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_api(&err, false);
     assert_no_key(&err);
     let err = client
         .sales_report(date(2026, 1, 3), ReportFormat::Pdf)

@@ -5,11 +5,10 @@ use std::time::Duration;
 use kash_api::ids::ProductId;
 use kash_api::products::ProductFields;
 use kash_api::{Decimal, KashError, RetryPolicy};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 use crate::fixture;
-use crate::support::spawn_with;
+use crate::support::{MountOnce, on, slow, spawn_with};
 
 fn fast(retries: u32) -> RetryPolicy {
     RetryPolicy {
@@ -22,8 +21,7 @@ fn fast(retries: u32) -> RetryPolicy {
 #[tokio::test]
 async fn a_read_is_retried_after_5xx_then_succeeds() {
     let (server, client) = spawn_with(fast(2)).await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getPlus.php"))
+    on("GET", "getPlus.php")
         .respond_with(ResponseTemplate::new(502).set_body_string("Bad gateway"))
         .up_to_n_times(2)
         .named("getPlus.php 502 twice")
@@ -31,8 +29,7 @@ async fn a_read_is_retried_after_5xx_then_succeeds() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getPlus.php"))
+    on("GET", "getPlus.php")
         .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("products.json")))
         .named("getPlus.php ok")
         .expect(1)
@@ -45,8 +42,7 @@ async fn a_read_is_retried_after_5xx_then_succeeds() {
 #[tokio::test]
 async fn retries_are_bounded() {
     let (server, client) = spawn_with(fast(2)).await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getTables.php"))
+    on("GET", "getTables.php")
         .respond_with(ResponseTemplate::new(503))
         .named("getTables.php always 503")
         .expect(3)
@@ -59,8 +55,7 @@ async fn retries_are_bounded() {
 #[tokio::test]
 async fn a_429_is_retried_and_a_timeout_too() {
     let (server, client) = spawn_with(fast(2)).await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getUsers.php"))
+    on("GET", "getUsers.php")
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
         .up_to_n_times(1)
         .named("getUsers.php 429")
@@ -68,21 +63,15 @@ async fn a_429_is_retried_and_a_timeout_too() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getUsers.php"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string("[]")
-                .set_delay(Duration::from_secs(3)),
-        )
+    on("GET", "getUsers.php")
+        .respond_with(slow("[]"))
         .up_to_n_times(1)
         .named("getUsers.php slow")
         .expect(1)
         .with_priority(2)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getUsers.php"))
+    on("GET", "getUsers.php")
         .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("users.json")))
         .named("getUsers.php ok")
         .expect(1)
@@ -95,12 +84,9 @@ async fn a_429_is_retried_and_a_timeout_too() {
 #[tokio::test]
 async fn an_error_envelope_is_not_retried() {
     let (server, client) = spawn_with(fast(2)).await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getClients.php"))
+    on("GET", "getClients.php")
         .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("error_envelope.json")))
-        .named("getClients.php envelope")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getClients.php envelope")
         .await;
     assert!(client.list_customers().await.is_err());
 }
@@ -108,12 +94,9 @@ async fn an_error_envelope_is_not_retried() {
 #[tokio::test]
 async fn a_write_is_never_retried() {
     let (server, client) = spawn_with(fast(5)).await;
-    Mock::given(method("POST"))
-        .and(path("/workers/editPlu.php"))
+    on("POST", "editPlu.php")
         .respond_with(ResponseTemplate::new(503))
-        .named("editPlu.php 503")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "editPlu.php 503")
         .await;
     let err = client
         .update_product(ProductId(2), ProductFields::new().stock(Decimal::from(40)))

@@ -1,42 +1,32 @@
 //! `webapp.php`: recording a sale, encoded exactly, refused before sending when it would be
 //! wrong, never retried, with doubtful outcomes reported as such.
 
-use std::time::Duration;
-
 use kash_api::ids::*;
 use kash_api::money::decimal_from_f64;
 use kash_api::orders::DeliveryMethod;
 use kash_api::sales::{CatalogLine, NewCustomer, NewSale, PaymentState, SaleLine};
 use kash_api::{Decimal, KashClient, KashError, RetryPolicy, TransportKind};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
-use crate::support::{Auth, KEY, SHOP, assert_no_key, form_body, spawn, spawn_with};
+use crate::support::{
+    Auth, KEY, MountOnce, SHOP, assert_no_key, form_body, mount_ok, nothing_may_be_sent, on, slow,
+    spawn, spawn_with,
+};
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
 async fn mount_sale(server: &MockServer, pairs: &[(&str, &str)], body: &str) {
-    Mock::given(method("POST"))
-        .and(path("/workers/webapp.php"))
-        .and(form_body(Auth::IdBoutique, pairs))
-        .respond_with(ResponseTemplate::new(200).set_body_string(body))
-        .named("webapp.php")
-        .expect(1)
-        .mount(server)
-        .await;
-}
-
-/// A server on which nothing may arrive.
-async fn nothing_sent(server: &MockServer) {
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .named("nothing may be sent")
-        .expect(0)
-        .mount(server)
-        .await;
+    mount_ok(
+        server,
+        "POST",
+        "webapp.php",
+        form_body(Auth::IdBoutique, pairs),
+        body,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -228,7 +218,7 @@ async fn sums_are_sent_without_float_noise() {
 
 async fn refused(sale: NewSale, needle: &str) {
     let (server, client) = spawn().await;
-    nothing_sent(&server).await;
+    nothing_may_be_sent(&server).await;
     let err = client.create_sale(&sale).await.unwrap_err();
     match &err {
         KashError::InvalidInput { message } => {
@@ -326,15 +316,12 @@ async fn a_bad_country_is_refused() {
 #[tokio::test]
 async fn an_error_body_means_not_recorded() {
     let (server, client) = spawn().await;
-    Mock::given(method("POST"))
-        .and(path("/workers/webapp.php"))
+    on("POST", "webapp.php")
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_string(r#"{"result":"ERROR","message":"Article 999 inconnu"}"#),
         )
-        .named("webapp.php refused")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "webapp.php refused")
         .await;
     let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(999), 1));
     let err = client.create_sale(&sale).await.unwrap_err();
@@ -348,12 +335,9 @@ async fn an_error_body_means_not_recorded() {
 #[tokio::test]
 async fn a_500_is_doubtful_and_not_retried() {
     let (server, client) = spawn_with(RetryPolicy::default()).await;
-    Mock::given(method("POST"))
-        .and(path("/workers/webapp.php"))
+    on("POST", "webapp.php")
         .respond_with(ResponseTemplate::new(500).set_body_string(fixture!("server_error.html")))
-        .named("webapp.php 500")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "webapp.php 500")
         .await;
     let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(1), 1));
     let err = client.create_sale(&sale).await.unwrap_err();
@@ -364,16 +348,9 @@ async fn a_500_is_doubtful_and_not_retried() {
 #[tokio::test]
 async fn a_timeout_is_doubtful_and_not_retried() {
     let (server, client) = spawn_with(RetryPolicy::default()).await;
-    Mock::given(method("POST"))
-        .and(path("/workers/webapp.php"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string(r#"{"orderID":"1"}"#)
-                .set_delay(Duration::from_secs(3)),
-        )
-        .named("webapp.php slow")
-        .expect(1)
-        .mount(&server)
+    on("POST", "webapp.php")
+        .respond_with(slow(r#"{"orderID":"1"}"#))
+        .once(&server, "webapp.php slow")
         .await;
     let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(1), 1));
     let err = client.create_sale(&sale).await.unwrap_err();
@@ -385,12 +362,9 @@ async fn a_timeout_is_doubtful_and_not_retried() {
 #[tokio::test]
 async fn a_non_json_answer_is_reported_and_doubtful() {
     let (server, client) = spawn().await;
-    Mock::given(method("POST"))
-        .and(path("/workers/webapp.php"))
+    on("POST", "webapp.php")
         .respond_with(ResponseTemplate::new(200).set_body_string("Commande enregistrée"))
-        .named("webapp.php text")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "webapp.php text")
         .await;
     let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(1), 1));
     let err = client.create_sale(&sale).await.unwrap_err();
