@@ -179,6 +179,16 @@ pub async fn timeout<K: ListKind>() {
     assert_no_key(&err);
 }
 
+/// One test per generic check of a list kind, named `$test`, calling `super::$check::<$kind>`.
+macro_rules! kind_tests {
+    ($kind:ty; $($test:ident => $check:ident($($arg:expr)?);)*) => {$(
+        #[tokio::test]
+        async fn $test() {
+            super::$check::<$kind>($($arg)?).await;
+        }
+    )*};
+}
+
 /// One module of tests per list endpoint.
 macro_rules! list_tests {
     ($($module:ident: $kind:ty, $fixture:literal, $check:expr;)*) => {$(
@@ -192,39 +202,14 @@ macro_rules! list_tests {
                 check(items);
             }
 
-            #[tokio::test]
-            async fn numbers_as_numbers() {
-                super::numbers_as_numbers_decode_the_same::<$kind>(fixture!($fixture)).await;
-            }
-
-            #[tokio::test]
-            async fn missing_and_empty_fields() {
-                super::missing_and_empty_fields_decode::<$kind>(fixture!($fixture)).await;
-            }
-
-            #[tokio::test]
-            async fn csv_and_html() {
-                super::text_formats::<$kind>().await;
-            }
-
-            #[tokio::test]
-            async fn error_body_on_200() {
-                super::error_envelope_on_200::<$kind>().await;
-            }
-
-            #[tokio::test]
-            async fn php_error_page_on_200() {
-                super::php_fatal_on_200::<$kind>().await;
-            }
-
-            #[tokio::test]
-            async fn html_500() {
-                super::server_error_html::<$kind>().await;
-            }
-
-            #[tokio::test]
-            async fn timeout_without_key() {
-                super::timeout::<$kind>().await;
+            kind_tests! { $kind;
+                numbers_as_numbers => numbers_as_numbers_decode_the_same(fixture!($fixture));
+                missing_and_empty_fields => missing_and_empty_fields_decode(fixture!($fixture));
+                csv_and_html => text_formats();
+                error_body_on_200 => error_envelope_on_200();
+                php_error_page_on_200 => php_fatal_on_200();
+                html_500 => server_error_html();
+                timeout_without_key => timeout();
             }
         }
     )*};

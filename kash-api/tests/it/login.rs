@@ -5,7 +5,7 @@ use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
 use crate::support::{
-    Auth, MountOnce, assert_api, form_body, mount_ok, nothing_may_be_sent, on, slow,
+    Auth, MountOnce, assert_api, form_body, mount_post, nothing_may_be_sent, on, slow,
 };
 
 const PASSWORD: &str = "Tr0ub4dor&3-pass";
@@ -20,12 +20,19 @@ async fn login(server: &MockServer) -> kash_api::Result<kash_api::Credentials> {
     .await
 }
 
+/// The error of a login answered with `body`.
+async fn refused_login(body: &str) -> KashError {
+    let server = MockServer::start().await;
+    mount_login(&server, body).await;
+    login(&server).await.unwrap_err()
+}
+
 async fn mount_login(server: &MockServer, body: &str) {
     let form = form_body(
         Auth::None,
         &[("login", "gerant@cafe.fr"), ("password", PASSWORD)],
     );
-    mount_ok(server, "POST", "getAuthToken.php", form, body).await;
+    mount_post(server, "getAuthToken.php", form, body).await;
 }
 
 #[tokio::test]
@@ -57,9 +64,7 @@ async fn a_good_login_returns_credentials_that_work() {
 
 #[tokio::test]
 async fn a_refused_login_says_so_without_the_password() {
-    let server = MockServer::start().await;
-    mount_login(&server, fixture!("login_refused.json")).await;
-    let err = login(&server).await.unwrap_err();
+    let err = refused_login(fixture!("login_refused.json")).await;
     assert_api(&err, true);
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("wrong login or password"), "{shown}");
@@ -72,13 +77,10 @@ async fn a_refused_login_says_so_without_the_password() {
 
 #[tokio::test]
 async fn an_ok_without_both_credentials_is_a_refusal() {
-    let server = MockServer::start().await;
-    mount_login(
-        &server,
-        &format!(r#"{{"result":"OK","SHOPID":"4242","echo":"{PASSWORD}"}}"#),
-    )
+    let err = refused_login(&format!(
+        r#"{{"result":"OK","SHOPID":"4242","echo":"{PASSWORD}"}}"#
+    ))
     .await;
-    let err = login(&server).await.unwrap_err();
     assert!(err.to_string().contains("wrong login or password"), "{err}");
     assert!(!format!("{err:?}").contains(PASSWORD));
 }
@@ -95,9 +97,7 @@ async fn empty_login_is_refused_before_sending() {
 
 #[tokio::test]
 async fn a_php_page_instead_of_json_is_reported() {
-    let server = MockServer::start().await;
-    mount_login(&server, fixture!("php_fatal.html")).await;
-    let err = login(&server).await.unwrap_err();
+    let err = refused_login(fixture!("php_fatal.html")).await;
     assert_api(&err, false);
     assert!(err.to_string().contains("Fatal error"), "{err}");
 }

@@ -9,7 +9,7 @@ use wiremock::ResponseTemplate;
 
 use crate::fixture;
 use crate::support::{
-    MountOnce, assert_no_key, exact_query, mount_ok, nothing_may_be_sent, on, slow, spawn,
+    Failure, MountOnce, assert_no_key, exact_query, mount_get, nothing_may_be_sent, on, spawn,
     strings_to_numbers,
 };
 
@@ -22,7 +22,7 @@ fn ts(s: &str) -> Timestamp {
 }
 
 async fn mount_orders(server: &wiremock::MockServer, query: &[(&str, &str)], body: &str) {
-    mount_ok(server, "GET", "getOrders.php", exact_query(query), body).await;
+    mount_get(server, "getOrders.php", query, body).await;
 }
 
 #[tokio::test]
@@ -238,16 +238,15 @@ async fn order_errors_500_and_timeout() {
     let (server, client) = spawn().await;
     on("GET", "getOrder.php")
         .and(exact_query(&[("order_id", "1")]))
-        .respond_with(ResponseTemplate::new(503).set_body_string(fixture!("server_error.html")))
+        .respond_with(Failure::ServerError(503).response())
         .once(&server, "getOrder.php 503")
         .await;
     on("GET", "getOrders.php")
-        .respond_with(slow("[]"))
+        .respond_with(Failure::Slow("[]").response())
         .once(&server, "getOrders.php slow")
         .await;
     let err = client.get_order(OrderId(1)).await.unwrap_err();
-    assert!(matches!(err, KashError::Api { status: 503, .. }), "{err:?}");
-    assert_no_key(&err);
+    Failure::ServerError(503).check(&err);
     let err = client
         .list_orders(
             OrderKind::Validated,
@@ -256,8 +255,7 @@ async fn order_errors_500_and_timeout() {
         )
         .await
         .unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
-    assert_no_key(&err);
+    Failure::Slow("[]").check(&err);
 }
 
 #[tokio::test]

@@ -1,14 +1,10 @@
 //! `getSales.php` in its six formats.
 
-use std::time::Duration;
-
 use jiff::civil::date;
-use kash_api::KashError;
 use kash_api::reports::{GetSalesReport, ReportFormat};
 use wiremock::ResponseTemplate;
 
-use crate::fixture;
-use crate::support::{MountOnce, assert_api, assert_no_key, exact_query, on, spawn};
+use crate::support::{Failure, MountOnce, exact_query, on, spawn};
 
 #[tokio::test]
 async fn every_format_comes_back_as_bytes_with_its_type() {
@@ -93,68 +89,31 @@ async fn format_names_parse_both_ways() {
 #[tokio::test]
 async fn report_errors() {
     let (server, client) = spawn().await;
-    on("GET", "getSales.php")
-        .and(exact_query(&[
-            ("d", "1"),
+    let cases = [
+        (1, ReportFormat::Csv, Failure::Envelope),
+        (2, ReportFormat::Std, Failure::PhpPage),
+        (3, ReportFormat::Pdf, Failure::ServerError(502)),
+        (4, ReportFormat::Xls, Failure::Slow("")),
+    ];
+    for (day, format, failure) in cases {
+        let day = day.to_string();
+        let query = [
+            ("d", day.as_str()),
             ("m", "1"),
             ("y", "2026"),
-            ("formatExport", "CSV"),
-        ]))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("error_envelope.json")))
-        .once(&server, "getSales.php envelope")
-        .await;
-    on("GET", "getSales.php")
-        .and(exact_query(&[
-            ("d", "2"),
-            ("m", "1"),
-            ("y", "2026"),
-            ("formatExport", "Std"),
-        ]))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("php_fatal.html")))
-        .once(&server, "getSales.php php fatal")
-        .await;
-    on("GET", "getSales.php")
-        .and(exact_query(&[
-            ("d", "3"),
-            ("m", "1"),
-            ("y", "2026"),
-            ("formatExport", "PDF"),
-        ]))
-        .respond_with(ResponseTemplate::new(502).set_body_string(fixture!("server_error.html")))
-        .once(&server, "getSales.php 502")
-        .await;
-    on("GET", "getSales.php")
-        .and(exact_query(&[
-            ("d", "4"),
-            ("m", "1"),
-            ("y", "2026"),
-            ("formatExport", "XLS"),
-        ]))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
-        .once(&server, "getSales.php slow")
-        .await;
-    let err = client
-        .sales_report(date(2026, 1, 1), ReportFormat::Csv)
-        .await
-        .unwrap_err();
-    assert_api(&err, true);
-    assert_no_key(&err);
-    let err = client
-        .sales_report(date(2026, 1, 2), ReportFormat::Std)
-        .await
-        .unwrap_err();
-    assert_api(&err, false);
-    assert_no_key(&err);
-    let err = client
-        .sales_report(date(2026, 1, 3), ReportFormat::Pdf)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, KashError::Api { status: 502, .. }), "{err:?}");
-    assert_no_key(&err);
-    let err = client
-        .sales_report(date(2026, 1, 4), ReportFormat::Xls)
-        .await
-        .unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
-    assert_no_key(&err);
+            ("formatExport", format.as_str()),
+        ];
+        on("GET", "getSales.php")
+            .and(exact_query(&query))
+            .respond_with(failure.response())
+            .once(&server, format!("getSales.php {failure:?}"))
+            .await;
+    }
+    for (day, format, failure) in cases {
+        let err = client
+            .sales_report(date(2026, 1, day), format)
+            .await
+            .unwrap_err();
+        failure.check(&err);
+    }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use kash_api::ids::ProductId;
 use kash_api::products::ProductFields;
 use kash_api::{Decimal, KashError, RetryPolicy};
-use wiremock::ResponseTemplate;
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
 use crate::support::{MountOnce, on, slow, spawn_with};
@@ -18,24 +18,30 @@ fn fast(retries: u32) -> RetryPolicy {
     }
 }
 
+/// Mounts `answers` on `GET script`, served in turn, each expected exactly `times` times: all
+/// but the last are used up after `times` calls, the last answers any later call.
+async fn in_turn(server: &MockServer, script: &str, answers: Vec<(&str, ResponseTemplate, u64)>) {
+    let last = answers.len();
+    for (rank, (name, response, times)) in (1..).zip(answers) {
+        let mut mock = on("GET", script).respond_with(response);
+        if rank < last {
+            mock = mock.up_to_n_times(times);
+        }
+        mock.named(format!("{script} {name}"))
+            .expect(times)
+            .with_priority(u8::try_from(rank).unwrap())
+            .mount(server)
+            .await;
+    }
+}
+
 #[tokio::test]
 async fn a_read_is_retried_after_5xx_then_succeeds() {
     let (server, client) = spawn_with(fast(2)).await;
-    on("GET", "getPlus.php")
-        .respond_with(ResponseTemplate::new(502).set_body_string("Bad gateway"))
-        .up_to_n_times(2)
-        .named("getPlus.php 502 twice")
-        .expect(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    on("GET", "getPlus.php")
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("products.json")))
-        .named("getPlus.php ok")
-        .expect(1)
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    let bad_gateway = ResponseTemplate::new(502).set_body_string("Bad gateway");
+    let ok = ResponseTemplate::new(200).set_body_string(fixture!("products.json"));
+    let answers = vec![("502 twice", bad_gateway, 2), ("ok", ok, 1)];
+    in_turn(&server, "getPlus.php", answers).await;
     assert_eq!(client.list_products().await.unwrap().len(), 4);
 }
 
@@ -55,29 +61,10 @@ async fn retries_are_bounded() {
 #[tokio::test]
 async fn a_429_is_retried_and_a_timeout_too() {
     let (server, client) = spawn_with(fast(2)).await;
-    on("GET", "getUsers.php")
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
-        .up_to_n_times(1)
-        .named("getUsers.php 429")
-        .expect(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    on("GET", "getUsers.php")
-        .respond_with(slow("[]"))
-        .up_to_n_times(1)
-        .named("getUsers.php slow")
-        .expect(1)
-        .with_priority(2)
-        .mount(&server)
-        .await;
-    on("GET", "getUsers.php")
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("users.json")))
-        .named("getUsers.php ok")
-        .expect(1)
-        .with_priority(3)
-        .mount(&server)
-        .await;
+    let too_many = ResponseTemplate::new(429).insert_header("retry-after", "0");
+    let ok = ResponseTemplate::new(200).set_body_string(fixture!("users.json"));
+    let answers = vec![("429", too_many, 1), ("slow", slow("[]"), 1), ("ok", ok, 1)];
+    in_turn(&server, "getUsers.php", answers).await;
     assert_eq!(client.list_users().await.unwrap().len(), 3);
 }
 

@@ -10,8 +10,8 @@ use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
 use crate::support::{
-    Auth, KEY, MountOnce, SHOP, assert_no_key, form_body, mount_ok, nothing_may_be_sent, on, slow,
-    spawn, spawn_with,
+    Auth, Failure, KEY, MountOnce, SHOP, assert_no_key, form_body, mount_post, nothing_may_be_sent,
+    on, spawn, spawn_with,
 };
 
 fn dec(s: &str) -> Decimal {
@@ -19,9 +19,8 @@ fn dec(s: &str) -> Decimal {
 }
 
 async fn mount_sale(server: &MockServer, pairs: &[(&str, &str)], body: &str) {
-    mount_ok(
+    mount_post(
         server,
-        "POST",
         "webapp.php",
         form_body(Auth::IdBoutique, pairs),
         body,
@@ -313,18 +312,28 @@ async fn a_bad_country_is_refused() {
     refused(sale, "ISO code").await;
 }
 
+/// The error of a one-line unpaid sale of `product`, answered with `response` (a mock named
+/// `name`) by a client with the `retry` policy.
+async fn failed_sale(
+    retry: RetryPolicy,
+    product: u64,
+    response: ResponseTemplate,
+    name: &str,
+) -> KashError {
+    let (server, client) = spawn_with(retry).await;
+    on("POST", "webapp.php")
+        .respond_with(response)
+        .once(&server, name)
+        .await;
+    let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(product), 1));
+    client.create_sale(&sale).await.unwrap_err()
+}
+
 #[tokio::test]
 async fn an_error_body_means_not_recorded() {
-    let (server, client) = spawn().await;
-    on("POST", "webapp.php")
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string(r#"{"result":"ERROR","message":"Article 999 inconnu"}"#),
-        )
-        .once(&server, "webapp.php refused")
-        .await;
-    let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(999), 1));
-    let err = client.create_sale(&sale).await.unwrap_err();
+    let refused = ResponseTemplate::new(200)
+        .set_body_string(r#"{"result":"ERROR","message":"Article 999 inconnu"}"#);
+    let err = failed_sale(RetryPolicy::none(), 999, refused, "webapp.php refused").await;
     assert!(err.to_string().contains("Article 999 inconnu"), "{err}");
     assert!(!err.may_have_been_applied());
     assert_no_key(&err);
@@ -334,26 +343,16 @@ async fn an_error_body_means_not_recorded() {
 /// outcome unknown.
 #[tokio::test]
 async fn a_500_is_doubtful_and_not_retried() {
-    let (server, client) = spawn_with(RetryPolicy::default()).await;
-    on("POST", "webapp.php")
-        .respond_with(ResponseTemplate::new(500).set_body_string(fixture!("server_error.html")))
-        .once(&server, "webapp.php 500")
-        .await;
-    let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(1), 1));
-    let err = client.create_sale(&sale).await.unwrap_err();
+    let page = Failure::ServerError(500).response();
+    let err = failed_sale(RetryPolicy::default(), 1, page, "webapp.php 500").await;
     assert!(err.may_have_been_applied(), "{err:?}");
     assert_no_key(&err);
 }
 
 #[tokio::test]
 async fn a_timeout_is_doubtful_and_not_retried() {
-    let (server, client) = spawn_with(RetryPolicy::default()).await;
-    on("POST", "webapp.php")
-        .respond_with(slow(r#"{"orderID":"1"}"#))
-        .once(&server, "webapp.php slow")
-        .await;
-    let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(1), 1));
-    let err = client.create_sale(&sale).await.unwrap_err();
+    let late = Failure::Slow(r#"{"orderID":"1"}"#).response();
+    let err = failed_sale(RetryPolicy::default(), 1, late, "webapp.php slow").await;
     assert!(err.is_timeout(), "{err:?}");
     assert!(err.may_have_been_applied());
     assert_no_key(&err);
@@ -361,13 +360,8 @@ async fn a_timeout_is_doubtful_and_not_retried() {
 
 #[tokio::test]
 async fn a_non_json_answer_is_reported_and_doubtful() {
-    let (server, client) = spawn().await;
-    on("POST", "webapp.php")
-        .respond_with(ResponseTemplate::new(200).set_body_string("Commande enregistrée"))
-        .once(&server, "webapp.php text")
-        .await;
-    let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(1), 1));
-    let err = client.create_sale(&sale).await.unwrap_err();
+    let text = ResponseTemplate::new(200).set_body_string("Commande enregistrée");
+    let err = failed_sale(RetryPolicy::none(), 1, text, "webapp.php text").await;
     assert!(err.to_string().contains("Commande enregistrée"), "{err}");
     assert!(err.may_have_been_applied());
 }

@@ -58,9 +58,19 @@ impl MountOnce for Mock {
     }
 }
 
-/// Mounts `verb` on `script` matching `matcher` (the query or the form sent), answered 200
-/// with `body`, named after the script and expected once.
-pub async fn mount_ok(
+/// Mounts `GET script` with exactly this query, answered 200 with `body`, named after the
+/// script and expected once.
+pub async fn mount_get(server: &MockServer, script: &str, query: &[(&str, &str)], body: &str) {
+    mount_ok(server, "GET", script, exact_query(query), body).await;
+}
+
+/// Mounts `POST script` with exactly this form, answered 200 with `body`, named after the
+/// script and expected once.
+pub async fn mount_post(server: &MockServer, script: &str, form: FormBody, body: &str) {
+    mount_ok(server, "POST", script, form, body).await;
+}
+
+async fn mount_ok(
     server: &MockServer,
     verb: &str,
     script: &str,
@@ -89,6 +99,54 @@ pub fn slow(body: &str) -> ResponseTemplate {
     ResponseTemplate::new(200)
         .set_body_string(body)
         .set_delay(Duration::from_secs(3))
+}
+
+/// A failure of the POS, and what the client must make of it.
+#[derive(Debug, Clone, Copy)]
+pub enum Failure {
+    /// A 200 carrying the PHP error envelope: an explicit refusal.
+    Envelope,
+    /// A 200 carrying a PHP fatal-error page instead of JSON: nothing certain.
+    PhpPage,
+    /// An HTML error page with this 5xx status.
+    ServerError(u16),
+    /// This body, too late: a timeout.
+    Slow(&'static str),
+}
+
+impl Failure {
+    /// The answer that plays this failure.
+    pub fn response(self) -> ResponseTemplate {
+        match self {
+            Self::Envelope => {
+                ResponseTemplate::new(200).set_body_string(fixture!("error_envelope.json"))
+            }
+            Self::PhpPage => ResponseTemplate::new(200).set_body_string(fixture!("php_fatal.html")),
+            Self::ServerError(status) => {
+                ResponseTemplate::new(status).set_body_string(fixture!("server_error.html"))
+            }
+            Self::Slow(body) => slow(body),
+        }
+    }
+
+    /// Asserts that `err` is what this failure must give, naming the failure if not, and that
+    /// it holds no key.
+    pub fn check(self, err: &KashError) {
+        let expected = match self {
+            Self::Envelope => matches!(err, KashError::Api { explicit: true, .. }),
+            Self::PhpPage => matches!(
+                err,
+                KashError::Api {
+                    explicit: false,
+                    ..
+                }
+            ),
+            Self::ServerError(s) => matches!(err, KashError::Api { status, .. } if *status == s),
+            Self::Slow(_) => err.is_timeout(),
+        };
+        assert!(expected, "{self:?}: got {err:?}");
+        assert_no_key(err);
+    }
 }
 
 /// Asserts an [`KashError::Api`] error whose `explicit` flag is `explicit`: the POS refused

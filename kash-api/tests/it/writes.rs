@@ -13,8 +13,7 @@ use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
 use crate::support::{
-    Auth, MountOnce, assert_api, assert_no_key, form_body, mount_ok, nothing_may_be_sent, on, slow,
-    spawn, spawn_with,
+    Auth, Failure, MountOnce, form_body, mount_post, nothing_may_be_sent, on, spawn, spawn_with,
 };
 
 fn dec(s: &str) -> Decimal {
@@ -22,7 +21,7 @@ fn dec(s: &str) -> Decimal {
 }
 
 async fn mount_write(server: &MockServer, script: &str, pairs: &[(&str, &str)], body: &str) {
-    mount_ok(server, "POST", script, form_body(Auth::ShopId, pairs), body).await;
+    mount_post(server, script, form_body(Auth::ShopId, pairs), body).await;
 }
 
 #[tokio::test]
@@ -472,51 +471,31 @@ async fn invalid_writes_are_refused_before_sending() {
 #[tokio::test]
 async fn write_errors_are_reported_and_never_retried() {
     let (server, client) = spawn_with(RetryPolicy::default()).await;
-    on("POST", "editPlu.php")
-        .and(form_body(
-            Auth::ShopId,
-            &[("id", "1"), ("data[stock]", "5")],
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("error_envelope.json")))
-        .once(&server, "editPlu.php refused")
-        .await;
-    on("POST", "editPlu.php")
-        .and(form_body(
-            Auth::ShopId,
-            &[("id", "2"), ("data[stock]", "5")],
-        ))
-        .respond_with(ResponseTemplate::new(500).set_body_string(fixture!("server_error.html")))
-        .once(&server, "editPlu.php 500")
-        .await;
-    on("POST", "editPlu.php")
-        .and(form_body(
-            Auth::ShopId,
-            &[("id", "3"), ("data[stock]", "5")],
-        ))
-        .respond_with(slow("OK"))
-        .once(&server, "editPlu.php slow")
-        .await;
-    let stock = || ProductFields::new().stock(Decimal::from(5));
-    let err = client
-        .update_product(ProductId(1), stock())
-        .await
-        .unwrap_err();
-    assert_api(&err, true);
-    assert!(!err.may_have_been_applied());
-    assert_no_key(&err);
-    let err = client
-        .update_product(ProductId(2), stock())
-        .await
-        .unwrap_err();
-    assert!(matches!(err, KashError::Api { status: 500, .. }), "{err:?}");
-    assert!(err.may_have_been_applied());
-    assert_no_key(&err);
-    let err = client
-        .update_product(ProductId(3), stock())
-        .await
-        .unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
-    assert_no_key(&err);
+    // Each failure, and whether the write may have been applied all the same.
+    let cases = [
+        (1, Failure::Envelope, false),
+        (2, Failure::ServerError(500), true),
+        (3, Failure::Slow("OK"), true),
+    ];
+    for (id, failure, _) in cases {
+        let id = id.to_string();
+        on("POST", "editPlu.php")
+            .and(form_body(
+                Auth::ShopId,
+                &[("id", &id), ("data[stock]", "5")],
+            ))
+            .respond_with(failure.response())
+            .once(&server, format!("editPlu.php {failure:?}"))
+            .await;
+    }
+    for (id, failure, applied) in cases {
+        let err = client
+            .update_product(ProductId(id), ProductFields::new().stock(Decimal::from(5)))
+            .await
+            .unwrap_err();
+        failure.check(&err);
+        assert_eq!(err.may_have_been_applied(), applied, "{failure:?}: {err:?}");
+    }
 }
 
 #[tokio::test]
