@@ -3,8 +3,8 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use kash_api::ids::*;
-use kash_api::orders::{DeliveryMethod, ListOrders, OrderKind, PaymentState, VatAmount};
-use kash_api::{Decimal, KashError};
+use kash_api::orders::{DeliveryMethod, ListOrders, Order, OrderKind, PaymentState, VatAmount};
+use kash_api::{Decimal, KashClient, KashError};
 use wiremock::ResponseTemplate;
 
 use crate::fixture;
@@ -19,6 +19,16 @@ fn dec(s: &str) -> Decimal {
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
+}
+
+/// The orders of `kind` from `from` to `to` (instants as text).
+async fn orders_between(
+    client: &KashClient,
+    kind: OrderKind,
+    from: &str,
+    to: &str,
+) -> kash_api::Result<Vec<Order>> {
+    client.list_orders(kind, ts(from), ts(to)).await
 }
 
 async fn mount_orders(server: &wiremock::MockServer, query: &[(&str, &str)], body: &str) {
@@ -124,14 +134,14 @@ async fn quotes_are_asked_with_validated_false() {
         "[]",
     )
     .await;
-    let orders = client
-        .list_orders(
-            OrderKind::Quotes,
-            ts("2026-01-01T00:00:00Z"),
-            ts("2026-01-31T23:59:59Z"),
-        )
-        .await
-        .unwrap();
+    let orders = orders_between(
+        &client,
+        OrderKind::Quotes,
+        "2026-01-01T00:00:00Z",
+        "2026-01-31T23:59:59Z",
+    )
+    .await
+    .unwrap();
     assert!(orders.is_empty());
 }
 
@@ -167,14 +177,14 @@ async fn numbers_as_numbers_decode_the_same() {
 async fn a_range_that_ends_before_it_starts_is_refused_before_sending() {
     let (server, client) = spawn().await;
     nothing_may_be_sent(&server).await;
-    let err = client
-        .list_orders(
-            OrderKind::Validated,
-            ts("2026-02-01T00:00:00Z"),
-            ts("2026-01-01T00:00:00Z"),
-        )
-        .await
-        .unwrap_err();
+    let err = orders_between(
+        &client,
+        OrderKind::Validated,
+        "2026-02-01T00:00:00Z",
+        "2026-01-01T00:00:00Z",
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, KashError::InvalidInput { .. }), "{err:?}");
     assert!(err.to_string().contains("swap"), "{err}");
 }

@@ -4,7 +4,7 @@
 use kash_api::ids::*;
 use kash_api::money::decimal_from_f64;
 use kash_api::orders::DeliveryMethod;
-use kash_api::sales::{CatalogLine, NewCustomer, NewSale, PaymentState, SaleLine};
+use kash_api::sales::{CatalogLine, NewCustomer, NewSale, PaymentState, SaleLine, SaleReceipt};
 use kash_api::{Decimal, KashClient, KashError, RetryPolicy, TransportKind};
 use wiremock::{MockServer, ResponseTemplate};
 
@@ -130,33 +130,6 @@ async fn quote_and_unpaid_codes() {
 
 #[tokio::test]
 async fn a_new_customer_is_sent_under_the_french_keys() {
-    let (server, client) = spawn().await;
-    mount_sale(
-        &server,
-        &[
-            ("payment", "-1"),
-            ("deliveryMethod", "1"),
-            ("client[nom]", "Dupond"),
-            ("client[prenom]", "Jeanne"),
-            ("client[email]", "jeanne@example.fr"),
-            ("client[telephone]", "0611223344"),
-            ("client[telephone2]", "0145678900"),
-            ("client[adresseligne1]", "5 avenue Parmentier"),
-            ("client[adresseligne2]", "Bâtiment B"),
-            ("client[commentaireadresse]", "Digicode 1234"),
-            ("client[codepostal]", "75011"),
-            ("client[ville]", "Paris"),
-            ("client[pays]", "FR"),
-            ("client[numtva]", "FR00123456789"),
-            ("client[rcs]", "RCS Paris 1"),
-            ("client[codeBarre]", "CLI9"),
-            ("client[lat]", "48.86"),
-            ("client[lng]", "2.37"),
-            ("itemsList[]", "118_10"),
-        ],
-        r#"{"result":"OK","orderID":"77","clientID":"350"}"#,
-    )
-    .await;
     let mut customer = NewCustomer::new()
         .first_name("Jeanne")
         .last_name("Dupond")
@@ -178,16 +151,39 @@ async fn a_new_customer_is_sent_under_the_french_keys() {
         .delivery_method(DeliveryMethod::Delivery)
         .new_customer(customer)
         .line(SaleLine::catalog(ProductId(118), 10));
-    let receipt = client.create_sale(&sale).await.unwrap();
+    let pairs = [
+        ("payment", "-1"),
+        ("deliveryMethod", "1"),
+        ("client[nom]", "Dupond"),
+        ("client[prenom]", "Jeanne"),
+        ("client[email]", "jeanne@example.fr"),
+        ("client[telephone]", "0611223344"),
+        ("client[telephone2]", "0145678900"),
+        ("client[adresseligne1]", "5 avenue Parmentier"),
+        ("client[adresseligne2]", "Bâtiment B"),
+        ("client[commentaireadresse]", "Digicode 1234"),
+        ("client[codepostal]", "75011"),
+        ("client[ville]", "Paris"),
+        ("client[pays]", "FR"),
+        ("client[numtva]", "FR00123456789"),
+        ("client[rcs]", "RCS Paris 1"),
+        ("client[codeBarre]", "CLI9"),
+        ("client[lat]", "48.86"),
+        ("client[lng]", "2.37"),
+        ("itemsList[]", "118_10"),
+    ];
+    let answer = r#"{"result":"OK","orderID":"77","clientID":"350"}"#;
+    let receipt = record(&sale, &pairs, answer).await;
     assert_eq!(receipt.customer_id, Some(CustomerId(350)));
 }
 
 #[tokio::test]
 async fn free_lines_carry_their_own_price_and_title() {
     // The old server read priceOverride/titleOverride for free lines; ours cannot.
-    let (server, client) = spawn().await;
-    mount_sale(
-        &server,
+    let sale = NewSale::new(PaymentState::Unpaid)
+        .line(SaleLine::free(Decimal::from(12), "Bouquet du jour"));
+    record(
+        &sale,
         &[
             ("payment", "-1"),
             ("itemsList[]", "Free_12_Bouquet du jour"),
@@ -195,24 +191,26 @@ async fn free_lines_carry_their_own_price_and_title() {
         r#"{"orderID":"3"}"#,
     )
     .await;
-    let sale = NewSale::new(PaymentState::Unpaid)
-        .line(SaleLine::free(Decimal::from(12), "Bouquet du jour"));
-    client.create_sale(&sale).await.unwrap();
 }
 
 #[tokio::test]
 async fn sums_are_sent_without_float_noise() {
-    let (server, client) = spawn().await;
-    mount_sale(
-        &server,
+    let price = dec("0.1") + dec("0.2");
+    let sale =
+        NewSale::new(PaymentState::Unpaid).line(CatalogLine::new(ProductId(1), 1).price(price));
+    record(
+        &sale,
         &[("payment", "-1"), ("itemsList[]", "1_1__0.3")],
         r#"{"orderID":"4"}"#,
     )
     .await;
-    let price = dec("0.1") + dec("0.2");
-    let sale =
-        NewSale::new(PaymentState::Unpaid).line(CatalogLine::new(ProductId(1), 1).price(price));
-    client.create_sale(&sale).await.unwrap();
+}
+
+/// Records `sale` on a POS that expects exactly the form `pairs` and answers `answer`.
+async fn record(sale: &NewSale, pairs: &[(&str, &str)], answer: &str) -> SaleReceipt {
+    let (server, client) = spawn().await;
+    mount_sale(&server, pairs, answer).await;
+    client.create_sale(sale).await.unwrap()
 }
 
 async fn refused(sale: NewSale, needle: &str) {
