@@ -120,16 +120,24 @@ pub async fn error_envelope_on_200<K: ListKind>() {
     assert_no_key(&err);
 }
 
-pub async fn php_fatal_on_200<K: ListKind>() {
+/// The error of listing `K` when the POS answers `response` (an HTML page served as
+/// `text/html`, or a late answer); the mock is named `{script} {name}`.
+async fn failed_list<K: ListKind>(response: ResponseTemplate, name: &str) -> KashError {
     let (server, client) = spawn().await;
     on("GET", K::SCRIPT)
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw(fixture!("php_fatal.html").as_bytes().to_vec(), "text/html"),
-        )
-        .once(&server, format!("{} php fatal", K::SCRIPT))
+        .respond_with(response)
+        .once(&server, format!("{} {name}", K::SCRIPT))
         .await;
-    let err = list::<K>(&client).await.unwrap_err();
+    list::<K>(&client).await.unwrap_err()
+}
+
+/// `page` as an HTML answer with this status.
+fn html(status: u16, page: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(page.as_bytes().to_vec(), "text/html")
+}
+
+pub async fn php_fatal_on_200<K: ListKind>() {
+    let err = failed_list::<K>(html(200, fixture!("php_fatal.html")), "php fatal").await;
     match &err {
         KashError::Api {
             message, explicit, ..
@@ -144,15 +152,7 @@ pub async fn php_fatal_on_200<K: ListKind>() {
 }
 
 pub async fn server_error_html<K: ListKind>() {
-    let (server, client) = spawn().await;
-    on("GET", K::SCRIPT)
-        .respond_with(ResponseTemplate::new(500).set_body_raw(
-            fixture!("server_error.html").as_bytes().to_vec(),
-            "text/html",
-        ))
-        .once(&server, format!("{} 500", K::SCRIPT))
-        .await;
-    let err = list::<K>(&client).await.unwrap_err();
+    let err = failed_list::<K>(html(500, fixture!("server_error.html")), "500").await;
     match &err {
         KashError::Api {
             status, message, ..
@@ -168,12 +168,7 @@ pub async fn server_error_html<K: ListKind>() {
 }
 
 pub async fn timeout<K: ListKind>() {
-    let (server, client) = spawn().await;
-    on("GET", K::SCRIPT)
-        .respond_with(slow("[]"))
-        .once(&server, format!("{} slow", K::SCRIPT))
-        .await;
-    let err = list::<K>(&client).await.unwrap_err();
+    let err = failed_list::<K>(slow("[]"), "slow").await;
     assert!(err.is_timeout(), "{err:?}");
     assert!(err.is_retryable());
     assert_no_key(&err);
