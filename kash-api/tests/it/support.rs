@@ -149,7 +149,7 @@ impl Failure {
     }
 }
 
-/// Asserts an [`KashError::Api`] error whose `explicit` flag is `explicit`: the POS refused
+/// Asserts a [`KashError::Api`] error whose `explicit` flag is `explicit`: the POS refused
 /// plainly (`true`), or answered a page or text that says nothing certain (`false`).
 pub fn assert_api(err: &KashError, explicit: bool) {
     assert!(
