@@ -6,7 +6,9 @@ use serde_json::Value;
 use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
-use crate::support::{MountOnce, assert_no_key, exact_query, on, slow, spawn, strings_to_numbers};
+use crate::support::{
+    MountOnce, assert_no_key, exact_query, mount_get, on, slow, spawn, strings_to_numbers,
+};
 
 /// Mounts `body` as the JSON answer of `K`'s script, expected once.
 async fn mount_json<K: ListKind>(server: &MockServer, body: &str) {
@@ -383,11 +385,8 @@ async fn products_with_missing_fields() {
 #[tokio::test]
 async fn products_csv_fixture_is_returned_verbatim() {
     let (server, client) = spawn().await;
-    on("GET", "getPlus.php")
-        .and(exact_query(&[("format", "csv")]))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("products.csv")))
-        .once(&server, "getPlus.php csv")
-        .await;
+    let csv = fixture!("products.csv");
+    mount_get(&server, "getPlus.php", &[("format", "csv")], csv).await;
     let text = client.list_products_text(TextFormat::Csv).await.unwrap();
     assert_eq!(text, fixture!("products.csv"));
 }

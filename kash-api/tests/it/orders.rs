@@ -192,11 +192,8 @@ async fn a_range_that_ends_before_it_starts_is_refused_before_sending() {
 #[tokio::test]
 async fn one_order_in_full() {
     let (server, client) = spawn().await;
-    on("GET", "getOrder.php")
-        .and(exact_query(&[("order_id", "20451")]))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("order.json")))
-        .once(&server, "getOrder.php")
-        .await;
+    let body = fixture!("order.json");
+    mount_get(&server, "getOrder.php", &[("order_id", "20451")], body).await;
     let order = client.get_order(OrderId(20451)).await.unwrap();
     assert_eq!(order.id, OrderId(20451));
     assert_eq!(order.customer_name().as_deref(), Some("Marie Dupont"));

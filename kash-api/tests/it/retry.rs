@@ -48,12 +48,13 @@ async fn a_read_is_retried_after_5xx_then_succeeds() {
 #[tokio::test]
 async fn retries_are_bounded() {
     let (server, client) = spawn_with(fast(2)).await;
-    on("GET", "getTables.php")
-        .respond_with(ResponseTemplate::new(503))
-        .named("getTables.php always 503")
-        .expect(3)
-        .mount(&server)
-        .await;
+    let unavailable = ResponseTemplate::new(503);
+    in_turn(
+        &server,
+        "getTables.php",
+        vec![("always 503", unavailable, 3)],
+    )
+    .await;
     let err = client.list_tables().await.unwrap_err();
     assert!(matches!(err, KashError::Api { status: 503, .. }), "{err:?}");
 }
