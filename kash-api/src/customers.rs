@@ -7,127 +7,67 @@
 //! where `surname` is the last name and `name` the first name ([`CustomerFields`]).
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use serde_with::serde_as;
 
-use crate::de::Lenient;
 use crate::error::{KashError, Result};
 use crate::ids::CustomerId;
 use crate::lists::list_endpoint;
 use crate::time::PosTime;
+use crate::wire::wire_record;
 use crate::writes::{field_set, record};
 
-/// A customer, as listed by `getClients.php`.
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Customer {
-    /// Customer id; the `idClient` of a sale.
-    #[serde(alias = "idClient", alias = "idclient", alias = "ID")]
-    pub id: CustomerId,
-    /// Honorific (M., Mme…).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "civilite", alias = "title")]
-    pub honorific: Option<String>,
-    /// Last name.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "nom", alias = "surname", alias = "lastname")]
-    pub last_name: Option<String>,
-    /// First name.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "prenom", alias = "firstname")]
-    pub first_name: Option<String>,
-    /// Company name.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "societe", alias = "entreprise")]
-    pub company: Option<String>,
-    /// Email.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "mail")]
-    pub email: Option<String>,
-    /// Phone.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "telephone", alias = "tel")]
-    pub phone: Option<String>,
-    /// Second phone.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "telephone2", alias = "portable")]
-    pub phone2: Option<String>,
-    /// Address, first line.
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        alias = "adresseligne1",
-        alias = "adresse",
-        alias = "addressline1"
-    )]
-    pub address: Option<String>,
-    /// Address, second line.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "adresseligne2", alias = "addressline2")]
-    pub address2: Option<String>,
-    /// Delivery instructions (door code, floor).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "commentaireadresse", alias = "adressComment")]
-    pub address_comment: Option<String>,
-    /// Postcode.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "codepostal", alias = "cp", alias = "postcode")]
-    pub zip: Option<String>,
-    /// City.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "ville")]
-    pub city: Option<String>,
-    /// Country (ISO code).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "pays")]
-    pub country: Option<String>,
-    /// VAT number.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "numtva", alias = "VATnum")]
-    pub vat_number: Option<String>,
-    /// Company registration (RCS / SIRET).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "rcs", alias = "registrationNumber")]
-    pub company_registration: Option<String>,
-    /// Loyalty card barcode.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "codeBarre", alias = "codebarre")]
-    pub barcode: Option<String>,
-    /// Latitude.
-    #[serde_as(as = "Lenient")]
-    #[serde(default)]
-    pub lat: Option<Decimal>,
-    /// Longitude.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "lon", alias = "long")]
-    pub lng: Option<Decimal>,
-    /// Loyalty points.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "pointsFidelite", alias = "fidelite")]
-    pub loyalty_points: Option<Decimal>,
-    /// Loyalty balance (money kept for the customer).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "cagnotte", alias = "soldeFidelite")]
-    pub loyalty_balance: Option<Decimal>,
-    /// Private comment (staff only).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "commentairePrive", alias = "commentPrivate")]
-    pub private_comment: Option<String>,
-    /// Blacklisted.
-    #[serde_as(as = "Lenient")]
-    #[serde(default)]
-    pub blacklist: Option<bool>,
-    /// When the customer was created.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "dateCreation", alias = "date")]
-    pub created_at: Option<PosTime>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// A customer, as listed by `getClients.php`.
+    pub struct Customer {
+        /// Customer id; the `idClient` of a sale.
+        #[serde(alias = "idClient", alias = "idclient", alias = "ID")]
+        id: CustomerId,
+        /// Honorific (M., Mme…).
+        honorific: Option<String> = ["civilite", "title"],
+        /// Last name.
+        last_name: Option<String> = ["nom", "surname", "lastname"],
+        /// First name.
+        first_name: Option<String> = ["prenom", "firstname"],
+        /// Company name.
+        company: Option<String> = ["societe", "entreprise"],
+        /// Email.
+        email: Option<String> = ["mail"],
+        /// Phone.
+        phone: Option<String> = ["telephone", "tel"],
+        /// Second phone.
+        phone2: Option<String> = ["telephone2", "portable"],
+        /// Address, first line.
+        address: Option<String> = ["adresseligne1", "adresse", "addressline1"],
+        /// Address, second line.
+        address2: Option<String> = ["adresseligne2", "addressline2"],
+        /// Delivery instructions (door code, floor).
+        address_comment: Option<String> = ["commentaireadresse", "adressComment"],
+        /// Postcode.
+        zip: Option<String> = ["codepostal", "cp", "postcode"],
+        /// City.
+        city: Option<String> = ["ville"],
+        /// Country (ISO code).
+        country: Option<String> = ["pays"],
+        /// VAT number.
+        vat_number: Option<String> = ["numtva", "VATnum"],
+        /// Company registration (RCS / SIRET).
+        company_registration: Option<String> = ["rcs", "registrationNumber"],
+        /// Loyalty card barcode.
+        barcode: Option<String> = ["codeBarre", "codebarre"],
+        /// Latitude.
+        lat: Option<Decimal> = [],
+        /// Longitude.
+        lng: Option<Decimal> = ["lon", "long"],
+        /// Loyalty points.
+        loyalty_points: Option<Decimal> = ["pointsFidelite", "fidelite"],
+        /// Loyalty balance (money kept for the customer).
+        loyalty_balance: Option<Decimal> = ["cagnotte", "soldeFidelite"],
+        /// Private comment (staff only).
+        private_comment: Option<String> = ["commentairePrive", "commentPrivate"],
+        /// Blacklisted.
+        blacklist: Option<bool> = [],
+        /// When the customer was created.
+        created_at: Option<PosTime> = ["dateCreation", "date"],
+    }
 }
 
 impl Customer {

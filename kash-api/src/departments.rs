@@ -3,83 +3,43 @@
 //! writes.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use serde_with::serde_as;
 
-use crate::de::{Lenient, LenientList};
+use crate::de::LenientList;
 use crate::error::{KashError, Result};
 use crate::ids::{DepartmentGroupId, DepartmentId, DiscountId, VariationId, VatRateId};
 use crate::lists::list_endpoint;
+use crate::wire::wire_record;
 use crate::writes::{field_set, non_negative, record, require_text};
 
-/// A department, as listed by `getDepartments.php`.
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Department {
-    /// Department id; the `departmentId` of a department sale line.
-    #[serde(
-        alias = "idRayon",
-        alias = "idDepartement",
-        alias = "deptID",
-        alias = "ID"
-    )]
-    pub id: DepartmentId,
-    /// Name.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "titre", alias = "libelle", alias = "nom")]
-    pub title: Option<String>,
-    /// Short name.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "titreCourt")]
-    pub short_title: Option<String>,
-    /// Default price of a free line in this department.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "prix")]
-    pub price: Option<Decimal>,
-    /// VAT rate id applied to its products unless they have their own.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idTva", alias = "vatID")]
-    pub vat_id: Option<VatRateId>,
-    /// That VAT rate in percent, when the list carries it.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "tauxTva", alias = "tva")]
-    pub vat_rate: Option<Decimal>,
-    /// VAT rate id for eat-in sales.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idTvaSurPlace", alias = "eatinvatID")]
-    pub eat_in_vat_id: Option<VatRateId>,
-    /// The group it belongs to.
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        alias = "idGroupe",
-        alias = "deptGroupID",
-        alias = "idGroupeRayon"
-    )]
-    pub group_id: Option<DepartmentGroupId>,
-    /// Stock (departments used as a bulk article).
-    #[serde_as(as = "Lenient")]
-    #[serde(default)]
-    pub stock: Option<Decimal>,
-    /// Variations offered on free lines of this department.
-    #[serde_as(as = "LenientList")]
-    #[serde(default, alias = "declinaisons", alias = "variations")]
-    pub variation_ids: Vec<VariationId>,
-    /// Display order.
-    #[serde_as(as = "Lenient")]
-    #[serde(default)]
-    pub position: Option<i64>,
-    /// Hidden from the register keyboard.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "masqueCaisse", alias = "keyboardHide")]
-    pub keyboard_hidden: Option<bool>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// A department, as listed by `getDepartments.php`.
+    pub struct Department {
+        /// Department id; the `departmentId` of a department sale line.
+        #[serde(alias = "idRayon", alias = "idDepartement", alias = "deptID", alias = "ID")]
+        id: DepartmentId,
+        /// Name.
+        title: Option<String> = ["titre", "libelle", "nom"],
+        /// Short name.
+        short_title: Option<String> = ["titreCourt"],
+        /// Default price of a free line in this department.
+        price: Option<Decimal> = ["prix"],
+        /// VAT rate id applied to its products unless they have their own.
+        vat_id: Option<VatRateId> = ["idTva", "vatID"],
+        /// That VAT rate in percent, when the list carries it.
+        vat_rate: Option<Decimal> = ["tauxTva", "tva"],
+        /// VAT rate id for eat-in sales.
+        eat_in_vat_id: Option<VatRateId> = ["idTvaSurPlace", "eatinvatID"],
+        /// The group it belongs to.
+        group_id: Option<DepartmentGroupId> = ["idGroupe", "deptGroupID", "idGroupeRayon"],
+        /// Stock (departments used as a bulk article).
+        stock: Option<Decimal> = [],
+        /// Variations offered on free lines of this department.
+        variation_ids: Vec<VariationId> as "LenientList" = ["declinaisons", "variations"],
+        /// Display order.
+        position: Option<i64> = [],
+        /// Hidden from the register keyboard.
+        keyboard_hidden: Option<bool> = ["masqueCaisse", "keyboardHide"],
+    }
 }
 
 list_endpoint! {
@@ -89,31 +49,19 @@ list_endpoint! {
     fn list_departments, list_departments_text;
 }
 
-/// A group of departments, as listed by `getDepartmentsGroups.php`.
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DepartmentGroup {
-    /// Group id.
-    #[serde(alias = "idGroupe", alias = "ID")]
-    pub id: DepartmentGroupId,
-    /// Name.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "titre", alias = "libelle", alias = "nom")]
-    pub title: Option<String>,
-    /// Display order.
-    #[serde_as(as = "Lenient")]
-    #[serde(default)]
-    pub position: Option<i64>,
-    /// Accounting chapter.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "chapitreComptable")]
-    pub accounting_chapter: Option<String>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// A group of departments, as listed by `getDepartmentsGroups.php`.
+    pub struct DepartmentGroup {
+        /// Group id.
+        #[serde(alias = "idGroupe", alias = "ID")]
+        id: DepartmentGroupId,
+        /// Name.
+        title: Option<String> = ["titre", "libelle", "nom"],
+        /// Display order.
+        position: Option<i64> = [],
+        /// Accounting chapter.
+        accounting_chapter: Option<String> = ["chapitreComptable"],
+    }
 }
 
 list_endpoint! {

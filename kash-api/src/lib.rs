@@ -75,6 +75,7 @@ pub mod lists;
 pub mod money;
 mod request;
 pub mod time;
+mod wire;
 pub mod writes;
 
 pub mod customers;

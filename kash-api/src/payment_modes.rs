@@ -6,15 +6,14 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize, Serializer};
-use serde_json::{Map, Value};
-use serde_with::serde_as;
+use serde::Serializer;
 
 use crate::de::{Lenient, Scalar};
 use crate::error::{KashError, Result};
 use crate::ids::{CashboxId, PaymentModeId};
 use crate::lists::list_endpoint;
 use crate::request::Params;
+use crate::wire::wire_record;
 use crate::writes::{WireValue, field_set, non_negative, record, require_text};
 
 /// The kind of a payment mode.
@@ -129,47 +128,29 @@ impl WireValue for PaymentType {
     }
 }
 
-/// A payment mode, as listed by `getPaymentModes.php`.
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct PaymentMode {
-    /// Payment mode id; the `payment` value of a sale paid this way.
-    #[serde(alias = "idModePaiement", alias = "idPaiement", alias = "ID")]
-    pub id: PaymentModeId,
-    /// Name ("Carte bancaire").
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "titre", alias = "libelle", alias = "nom")]
-    pub title: Option<String>,
-    /// Kind and refund flag.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, rename = "type", alias = "typePaiement")]
-    pub kind: Option<PaymentType>,
-    /// Accounting chapter.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "chapitreComptable")]
-    pub accounting_chapter: Option<String>,
-    /// Fixed amount (vouchers of a set value).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "montantFixe")]
-    pub fixed_amount: Option<Decimal>,
-    /// Minimum amount accepted.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "montantMin", alias = "montantMinimum")]
-    pub minimum_amount: Option<Decimal>,
-    /// Maximum amount accepted.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "montantMax", alias = "montantMaximum")]
-    pub maximum_amount: Option<Decimal>,
-    /// Restricted to one cash register (`None` = all).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idCaisse", alias = "cashboxLock")]
-    pub cashbox_id: Option<CashboxId>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// A payment mode, as listed by `getPaymentModes.php`.
+    pub struct PaymentMode {
+        /// Payment mode id; the `payment` value of a sale paid this way.
+        #[serde(alias = "idModePaiement", alias = "idPaiement", alias = "ID")]
+        id: PaymentModeId,
+        /// Name ("Carte bancaire").
+        title: Option<String> = ["titre", "libelle", "nom"],
+        /// Kind and refund flag.
+        #[serde_as(as = "Lenient")]
+        #[serde(default, rename = "type", alias = "typePaiement")]
+        kind: Option<PaymentType>,
+        /// Accounting chapter.
+        accounting_chapter: Option<String> = ["chapitreComptable"],
+        /// Fixed amount (vouchers of a set value).
+        fixed_amount: Option<Decimal> = ["montantFixe"],
+        /// Minimum amount accepted.
+        minimum_amount: Option<Decimal> = ["montantMin", "montantMinimum"],
+        /// Maximum amount accepted.
+        maximum_amount: Option<Decimal> = ["montantMax", "montantMaximum"],
+        /// Restricted to one cash register (`None` = all).
+        cashbox_id: Option<CashboxId> = ["idCaisse", "cashboxLock"],
+    }
 }
 
 list_endpoint! {

@@ -5,126 +5,62 @@
 //! [`ProductFields::stock`].
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use serde_with::serde_as;
 
-use crate::de::{Lenient, LenientList};
+use crate::de::LenientList;
 use crate::error::{KashError, Result};
 use crate::ids::{DepartmentId, DiscountId, ProductId, VariationId, VatRateId};
 use crate::lists::list_endpoint;
+use crate::wire::wire_record;
 use crate::writes::{field_set, non_negative, record, require_text};
 
-/// A catalogue article, as listed by `getPlus.php`.
-///
-/// Field names on the wire are the back office's (French or mixed, see the crate's fixture
-/// notes); every field the model does not name is kept in [`Product::extra`].
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Product {
-    /// Product id; the `productId` of a sale line.
-    #[serde(alias = "idPlu", alias = "idplu", alias = "ID", alias = "idArticle")]
-    pub id: ProductId,
-    /// Full name.
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        alias = "titre",
-        alias = "libelle",
-        alias = "nom",
-        alias = "designation"
-    )]
-    pub title: Option<String>,
-    /// Short name (keyboard button).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "titreCourt", alias = "titre_court")]
-    pub short_title: Option<String>,
-    /// Description.
-    #[serde_as(as = "Lenient")]
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Selling price including VAT.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "prix", alias = "prixTTC", alias = "prixVente")]
-    pub price: Option<Decimal>,
-    /// Buying price.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "prixAchat", alias = "prix_achat")]
-    pub buying_price: Option<Decimal>,
-    /// Department ("rayon").
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        alias = "idRayon",
-        alias = "deptID",
-        alias = "idDepartement",
-        alias = "rayon_id"
-    )]
-    pub department_id: Option<DepartmentId>,
-    /// VAT rate id (takeaway / default).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idTva", alias = "vatID")]
-    pub vat_id: Option<VatRateId>,
-    /// VAT rate in percent, when the list carries it.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "tauxTva", alias = "tva")]
-    pub vat_rate: Option<Decimal>,
-    /// VAT rate id for eat-in sales.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idTvaSurPlace", alias = "eatinvatID")]
-    pub eat_in_vat_id: Option<VatRateId>,
-    /// Barcode (EAN).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "codeBarre", alias = "codebarre", alias = "ean")]
-    pub barcode: Option<String>,
-    /// Units in stock; `None` when stock is not tracked.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "quantiteStock")]
-    pub stock: Option<Decimal>,
-    /// Low-stock threshold.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "alerteStock", alias = "seuilAlerte")]
-    pub stock_alert: Option<Decimal>,
-    /// Variations offered for this product (e.g. size, milk), up to five.
-    #[serde_as(as = "LenientList")]
-    #[serde(default, alias = "declinaisons", alias = "variations")]
-    pub variation_ids: Vec<VariationId>,
-    /// Discount applied by default.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idRemise", alias = "discountID")]
-    pub discount_id: Option<DiscountId>,
-    /// Internal reference (SKU).
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        alias = "refInterne",
-        alias = "internalID",
-        alias = "sku",
-        alias = "reference"
-    )]
-    pub internal_id: Option<String>,
-    /// Hidden from the register keyboard.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "masqueCaisse", alias = "keyboardHide")]
-    pub keyboard_hidden: Option<bool>,
-    /// Hidden from the online shop.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "masqueBoutique", alias = "shopHide")]
-    pub shop_hidden: Option<bool>,
-    /// Display order.
-    #[serde_as(as = "Lenient")]
-    #[serde(default)]
-    pub position: Option<i64>,
-    /// Needs kitchen preparation.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "preparation", alias = "needPrepa")]
-    pub needs_preparation: Option<bool>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// A catalogue article, as listed by `getPlus.php`.
+    ///
+    /// Field names on the wire are the back office's (French or mixed, see the crate's fixture
+    /// notes); every field the model does not name is kept in [`Product::extra`].
+    pub struct Product {
+        /// Product id; the `productId` of a sale line.
+        #[serde(alias = "idPlu", alias = "idplu", alias = "ID", alias = "idArticle")]
+        id: ProductId,
+        /// Full name.
+        title: Option<String> = ["titre", "libelle", "nom", "designation"],
+        /// Short name (keyboard button).
+        short_title: Option<String> = ["titreCourt", "titre_court"],
+        /// Description.
+        description: Option<String> = [],
+        /// Selling price including VAT.
+        price: Option<Decimal> = ["prix", "prixTTC", "prixVente"],
+        /// Buying price.
+        buying_price: Option<Decimal> = ["prixAchat", "prix_achat"],
+        /// Department ("rayon").
+        department_id: Option<DepartmentId> = ["idRayon", "deptID", "idDepartement", "rayon_id"],
+        /// VAT rate id (takeaway / default).
+        vat_id: Option<VatRateId> = ["idTva", "vatID"],
+        /// VAT rate in percent, when the list carries it.
+        vat_rate: Option<Decimal> = ["tauxTva", "tva"],
+        /// VAT rate id for eat-in sales.
+        eat_in_vat_id: Option<VatRateId> = ["idTvaSurPlace", "eatinvatID"],
+        /// Barcode (EAN).
+        barcode: Option<String> = ["codeBarre", "codebarre", "ean"],
+        /// Units in stock; `None` when stock is not tracked.
+        stock: Option<Decimal> = ["quantiteStock"],
+        /// Low-stock threshold.
+        stock_alert: Option<Decimal> = ["alerteStock", "seuilAlerte"],
+        /// Variations offered for this product (e.g. size, milk), up to five.
+        variation_ids: Vec<VariationId> as "LenientList" = ["declinaisons", "variations"],
+        /// Discount applied by default.
+        discount_id: Option<DiscountId> = ["idRemise", "discountID"],
+        /// Internal reference (SKU).
+        internal_id: Option<String> = ["refInterne", "internalID", "sku", "reference"],
+        /// Hidden from the register keyboard.
+        keyboard_hidden: Option<bool> = ["masqueCaisse", "keyboardHide"],
+        /// Hidden from the online shop.
+        shop_hidden: Option<bool> = ["masqueBoutique", "shopHide"],
+        /// Display order.
+        position: Option<i64> = [],
+        /// Needs kitchen preparation.
+        needs_preparation: Option<bool> = ["preparation", "needPrepa"],
+    }
 }
 
 list_endpoint! {

@@ -10,11 +10,8 @@
 //! "may have been recorded", to be checked in the orders, not sent again.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use serde_with::serde_as;
+use serde_json::Map;
 
-use crate::de::Lenient;
 use crate::error::{KashError, Result};
 use crate::ids::{
     CashboxId, CustomerId, DepartmentId, OrderId, ProductId, TableId, UserId, VariationChoiceId,
@@ -23,6 +20,7 @@ use crate::money::format_decimal;
 use crate::orders::DeliveryMethod;
 pub use crate::orders::PaymentState;
 use crate::request::{Endpoint, EndpointSpec, Params, RawResponse, Sealed, check_text};
+use crate::wire::wire_record;
 
 /// The most variations a catalogue line can carry.
 pub const MAX_VARIATIONS: usize = 5;
@@ -610,43 +608,21 @@ impl NewSale {
     }
 }
 
-/// What the POS answered to a recorded sale. The shape is undocumented: the known fields are
-/// read leniently and everything else is kept in [`SaleReceipt::extra`].
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct SaleReceipt {
-    /// The new order's id.
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        alias = "orderID",
-        alias = "order_id",
-        alias = "idCommande",
-        alias = "id"
-    )]
-    pub order_id: Option<OrderId>,
-    /// The number printed on the invoice.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "orderInternalID", alias = "numero")]
-    pub internal_id: Option<String>,
-    /// Total including VAT, as the POS computed it.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "price", alias = "totalTTC")]
-    pub total: Option<Decimal>,
-    /// Total VAT.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, rename = "vatTotal", alias = "VAT")]
-    pub vat_total: Option<Decimal>,
-    /// The customer id (new or existing).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "clientID", alias = "idClient")]
-    pub customer_id: Option<CustomerId>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// What the POS answered to a recorded sale. The shape is undocumented: the known fields are
+    /// read leniently and everything else is kept in [`SaleReceipt::extra`].
+    pub struct SaleReceipt {
+        /// The new order's id.
+        order_id: Option<OrderId> = ["orderID", "order_id", "idCommande", "id"],
+        /// The number printed on the invoice.
+        internal_id: Option<String> = ["orderInternalID", "numero"],
+        /// Total including VAT, as the POS computed it.
+        total: Option<Decimal> = ["price", "totalTTC"],
+        /// Total VAT.
+        vat_total: Option<Decimal> = ["VAT"],
+        /// The customer id (new or existing).
+        customer_id: Option<CustomerId> = ["clientID", "idClient"],
+    }
 }
 
 /// Request: record a sale (`webapp.php`).

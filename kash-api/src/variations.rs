@@ -5,73 +5,42 @@
 //! [`VariationChoiceId`]), and the choice's price delta is added to the line.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use serde_with::serde_as;
 
-use crate::de::{Lenient, ObjectList};
+use crate::de::ObjectList;
 use crate::error::{KashError, Result};
 use crate::ids::{VariationChoiceId, VariationId};
 use crate::lists::list_endpoint;
+use crate::wire::wire_record;
 use crate::writes::{field_set, record, require_text};
 
-/// A variation with its choices, as listed by `getDeclinaisons.php`.
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Variation {
-    /// Variation id.
-    #[serde(alias = "idDeclinaison", alias = "ID")]
-    pub id: VariationId,
-    /// Name ("Taille").
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "titre", alias = "libelle", alias = "nom")]
-    pub title: Option<String>,
-    /// The choices ("Petit", "Grand").
-    #[serde_as(as = "ObjectList")]
-    #[serde(default, alias = "choix", alias = "items", alias = "valeurs")]
-    pub choices: Vec<VariationChoice>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// A variation with its choices, as listed by `getDeclinaisons.php`.
+    pub struct Variation {
+        /// Variation id.
+        #[serde(alias = "idDeclinaison", alias = "ID")]
+        id: VariationId,
+        /// Name ("Taille").
+        title: Option<String> = ["titre", "libelle", "nom"],
+        /// The choices ("Petit", "Grand").
+        choices: Vec<VariationChoice> as "ObjectList" = ["choix", "items", "valeurs"],
+    }
 }
 
-/// One choice of a variation.
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct VariationChoice {
-    /// Choice id; what a sale line carries.
-    #[serde(alias = "idChoix", alias = "idItem", alias = "ID")]
-    pub id: VariationChoiceId,
-    /// Name ("Grand").
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "titre", alias = "libelle", alias = "nom")]
-    pub title: Option<String>,
-    /// Added to the line's unit price (may be negative).
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        alias = "deltaPrix",
-        alias = "supplement",
-        alias = "deltaPrice"
-    )]
-    pub price_delta: Option<Decimal>,
-    /// Display order.
-    #[serde_as(as = "Lenient")]
-    #[serde(default)]
-    pub position: Option<i64>,
-    /// Temporarily unavailable.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "indisponible", alias = "unavailable")]
-    pub unavailable: Option<bool>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// One choice of a variation.
+    pub struct VariationChoice {
+        /// Choice id; what a sale line carries.
+        #[serde(alias = "idChoix", alias = "idItem", alias = "ID")]
+        id: VariationChoiceId,
+        /// Name ("Grand").
+        title: Option<String> = ["titre", "libelle", "nom"],
+        /// Added to the line's unit price (may be negative).
+        price_delta: Option<Decimal> = ["deltaPrix", "supplement", "deltaPrice"],
+        /// Display order.
+        position: Option<i64> = [],
+        /// Temporarily unavailable.
+        unavailable: Option<bool> = ["indisponible", "unavailable"],
+    }
 }
 
 list_endpoint! {

@@ -381,15 +381,13 @@ impl<R: Editable> Endpoint for Update<R> {
             )));
         }
         R::validate_update(&self.fields)?;
-        let mut p = Params::new();
-        p.push("id", self.id.to_string());
+        let mut p = id_params(self.id);
         self.fields.encode(&mut p)?;
         Ok(p)
     }
 
     fn decode(&self, response: RawResponse) -> Result<Self::Output> {
-        let (_, message, extra) = decode_write(&response)?;
-        Ok(WriteAck { message, extra })
+        write_ack(&response)
     }
 }
 
@@ -424,15 +422,25 @@ impl<R: Record> Endpoint for Delete<R> {
     }
 
     fn params(&self) -> Result<Params> {
-        let mut p = Params::new();
-        p.push("id", self.id.to_string());
-        Ok(p)
+        Ok(id_params(self.id))
     }
 
     fn decode(&self, response: RawResponse) -> Result<Self::Output> {
-        let (_, message, extra) = decode_write(&response)?;
-        Ok(WriteAck { message, extra })
+        write_ack(&response)
     }
+}
+
+/// The parameters that name the record an edit or a delete is about.
+fn id_params(id: impl fmt::Display) -> Params {
+    let mut p = Params::new();
+    p.push("id", id.to_string());
+    p
+}
+
+/// What the POS said to an edit or a delete.
+fn write_ack(response: &RawResponse) -> Result<WriteAck> {
+    let (_, message, extra) = decode_write(response)?;
+    Ok(WriteAck { message, extra })
 }
 
 /// Requires a non-empty text field on creation.

@@ -15,15 +15,15 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
-use serde_with::serde_as;
 
 use super::{FIRST_NAME_KEYS, LAST_NAME_KEYS, ListOrders, Order, PaymentState, display_name};
-use crate::de::{Lenient, ObjectList};
+use crate::de::ObjectList;
 use crate::decode;
 use crate::error::{KashError, Result};
 use crate::ids::{CustomerId, OrderId};
 use crate::request::{Endpoint, EndpointSpec, Params, RawResponse, Scrubber, Sealed};
 use crate::time::PosTime;
+use crate::wire::wire_record;
 
 /// What a listing needs of one order. Decoded with the same field names as [`Order`]; a test
 /// checks that both agree on every order of the demo shop.
@@ -56,43 +56,20 @@ impl OrderBrief {
     }
 }
 
-/// The wire names of [`Order`]'s fields that a brief reads; everything else is skipped.
-#[serde_as]
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BriefWire {
-    #[serde(
-        alias = "orderID",
-        alias = "idCommande",
-        alias = "order_id",
-        alias = "ID"
-    )]
-    id: OrderId,
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "date", alias = "dateCreation")]
-    created_at: Option<PosTime>,
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "dateValeur")]
-    value_date: Option<PosTime>,
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "price", alias = "totalTTC", alias = "montant")]
-    total: Option<Decimal>,
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "clientID", alias = "idClient")]
-    customer_id: Option<CustomerId>,
-    #[serde(default, alias = "client")]
-    customer: Option<CustomerName>,
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        rename = "paymentState",
-        alias = "payment",
-        alias = "etatPaiement"
-    )]
-    payment_state: Option<PaymentState>,
-    #[serde_as(as = "ObjectList")]
-    #[serde(default, alias = "paiements")]
-    payments: Vec<PaidAmount>,
+wire_record! {
+    /// The wire names of [`Order`]'s fields that a brief reads; everything else is skipped.
+    read struct BriefWire {
+        #[serde(alias = "orderID", alias = "idCommande", alias = "order_id", alias = "ID")]
+        id: OrderId,
+        created_at: Option<PosTime> = ["date", "dateCreation"],
+        value_date: Option<PosTime> = ["dateValeur"],
+        total: Option<Decimal> = ["price", "totalTTC", "montant"],
+        customer_id: Option<CustomerId> = ["clientID", "idClient"],
+        #[serde(default, alias = "client")]
+        customer: Option<CustomerName>,
+        payment_state: Option<PaymentState> = ["payment", "etatPaiement"],
+        payments: Vec<PaidAmount> as "ObjectList" = ["paiements"],
+    }
 }
 
 impl From<BriefWire> for OrderBrief {
@@ -111,13 +88,11 @@ impl From<BriefWire> for OrderBrief {
     }
 }
 
-/// The amount of a payment ([`super::Payment::amount`]).
-#[serde_as]
-#[derive(Deserialize)]
-struct PaidAmount {
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "montant", alias = "price")]
-    amount: Option<Decimal>,
+wire_record! {
+    /// The amount of a payment ([`super::Payment::amount`]).
+    read struct PaidAmount {
+        amount: Option<Decimal> = ["montant", "price"],
+    }
 }
 
 /// The customer's display name, read from a name or a record ([`super::OrderCustomer`])

@@ -10,9 +10,8 @@ use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-use serde_with::serde_as;
 
-use crate::de::{Lenient, ObjectList, Scalar};
+use crate::de::{ObjectList, Scalar};
 use crate::error::{KashError, Result};
 use crate::ids::{
     CashboxId, CustomerId, DeliveryManId, DepartmentId, OrderId, PaymentModeId, ProductId, TableId,
@@ -21,6 +20,7 @@ use crate::ids::{
 use crate::lists::list_endpoint;
 use crate::request::{Endpoint, EndpointSpec, Params, RawResponse, Sealed};
 use crate::time::PosTime;
+use crate::wire::wire_record;
 
 mod brief;
 
@@ -254,76 +254,40 @@ fn display_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-/// A chosen variation on an order line.
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OrderLineVariation {
-    /// The choice id.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idChoix", alias = "ID")]
-    pub id: Option<VariationChoiceId>,
-    /// Its name ("Grand").
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "titre", alias = "nom")]
-    pub title: Option<String>,
-    /// Its price delta.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "deltaPrix", alias = "deltaPrice")]
-    pub price_delta: Option<Decimal>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// A chosen variation on an order line.
+    pub struct OrderLineVariation {
+        /// The choice id.
+        id: Option<VariationChoiceId> = ["idChoix", "ID"],
+        /// Its name ("Grand").
+        title: Option<String> = ["titre", "nom"],
+        /// Its price delta.
+        price_delta: Option<Decimal> = ["deltaPrix", "deltaPrice"],
+    }
 }
 
-/// One line of an order.
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OrderLine {
-    /// The catalogue product (absent for department and free lines).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idPlu", alias = "idplu", alias = "idProduit")]
-    pub product_id: Option<ProductId>,
-    /// The department.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idRayon", alias = "deptID")]
-    pub department_id: Option<DepartmentId>,
-    /// The title printed.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "titre", alias = "libelle", alias = "nom")]
-    pub title: Option<String>,
-    /// Quantity (negative on refund lines).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "quantite", alias = "qte", alias = "qty")]
-    pub quantity: Option<Decimal>,
-    /// Unit price including VAT, variations included.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "prixUnitaire", alias = "prix", alias = "price")]
-    pub unit_price: Option<Decimal>,
-    /// Line total including VAT, after the line discount.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "montant", alias = "totalTTC")]
-    pub total: Option<Decimal>,
-    /// Line discount amount.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "remise")]
-    pub discount: Option<Decimal>,
-    /// VAT rate in percent.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "tauxTva", alias = "tva", alias = "vatRate")]
-    pub vat_rate: Option<Decimal>,
-    /// The chosen variations.
-    #[serde_as(as = "ObjectList")]
-    #[serde(default, alias = "declinaisons")]
-    pub variations: Vec<OrderLineVariation>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// One line of an order.
+    pub struct OrderLine {
+        /// The catalogue product (absent for department and free lines).
+        product_id: Option<ProductId> = ["idPlu", "idplu", "idProduit"],
+        /// The department.
+        department_id: Option<DepartmentId> = ["idRayon", "deptID"],
+        /// The title printed.
+        title: Option<String> = ["titre", "libelle", "nom"],
+        /// Quantity (negative on refund lines).
+        quantity: Option<Decimal> = ["quantite", "qte", "qty"],
+        /// Unit price including VAT, variations included.
+        unit_price: Option<Decimal> = ["prixUnitaire", "prix", "price"],
+        /// Line total including VAT, after the line discount.
+        total: Option<Decimal> = ["montant", "totalTTC"],
+        /// Line discount amount.
+        discount: Option<Decimal> = ["remise"],
+        /// VAT rate in percent.
+        vat_rate: Option<Decimal> = ["tauxTva", "tva", "vatRate"],
+        /// The chosen variations.
+        variations: Vec<OrderLineVariation> as "ObjectList" = ["declinaisons"],
+    }
 }
 
 impl OrderLine {
@@ -337,37 +301,18 @@ impl OrderLine {
     }
 }
 
-/// A payment recorded on an order.
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Payment {
-    /// The payment mode.
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        alias = "idModePaiement",
-        alias = "idPaiement",
-        alias = "paymentID"
-    )]
-    pub payment_mode_id: Option<PaymentModeId>,
-    /// Its name.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "mode", alias = "titre", alias = "libelle")]
-    pub title: Option<String>,
-    /// Amount (negative for a refund).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "montant", alias = "price")]
-    pub amount: Option<Decimal>,
-    /// When it was taken.
-    #[serde_as(as = "Lenient")]
-    #[serde(default)]
-    pub date: Option<PosTime>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// A payment recorded on an order.
+    pub struct Payment {
+        /// The payment mode.
+        payment_mode_id: Option<PaymentModeId> = ["idModePaiement", "idPaiement", "paymentID"],
+        /// Its name.
+        title: Option<String> = ["mode", "titre", "libelle"],
+        /// Amount (negative for a refund).
+        amount: Option<Decimal> = ["montant", "price"],
+        /// When it was taken.
+        date: Option<PosTime> = [],
+    }
 }
 
 /// VAT of one rate on an order.
@@ -435,154 +380,75 @@ fn deserialize_vats<'de, D: Deserializer<'de>>(
     }
 }
 
-/// An order: a sale, an invoice, a quote or a refund.
-#[serde_with::skip_serializing_none]
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Order {
-    /// Order id.
-    #[serde(
-        alias = "orderID",
-        alias = "idCommande",
-        alias = "order_id",
-        alias = "ID"
-    )]
-    pub id: OrderId,
-    /// The number printed on the invoice.
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        alias = "orderInternalID",
-        alias = "numero",
-        alias = "numFacture"
-    )]
-    pub internal_id: Option<String>,
-    /// When the order was created.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "date", alias = "dateCreation")]
-    pub created_at: Option<PosTime>,
-    /// The value date (accounting date; what validated orders are selected by).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "dateValeur")]
-    pub value_date: Option<PosTime>,
-    /// Total including VAT (negative for a refund).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "price", alias = "totalTTC", alias = "montant")]
-    pub total: Option<Decimal>,
-    /// Total VAT.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, rename = "vatTotal", alias = "VAT", alias = "totalTVA")]
-    pub vat_total: Option<Decimal>,
-    /// VAT per rate.
-    #[serde(
-        default,
-        rename = "vatBreakdown",
-        alias = "VATs",
-        deserialize_with = "deserialize_vats"
-    )]
-    pub vat_breakdown: Vec<VatAmount>,
-    /// Discount on the whole order.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "remise")]
-    pub discount: Option<Decimal>,
-    /// The customer id.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "clientID", alias = "idClient")]
-    pub customer_id: Option<CustomerId>,
-    /// The customer, as a name or a record.
-    #[serde(default, alias = "client")]
-    pub customer: Option<OrderCustomer>,
-    /// Payment state: quote, unpaid or paid with a mode.
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        rename = "paymentState",
-        alias = "payment",
-        alias = "etatPaiement"
-    )]
-    pub payment_state: Option<PaymentState>,
-    /// Payments recorded.
-    #[serde_as(as = "ObjectList")]
-    #[serde(default, alias = "paiements")]
-    pub payments: Vec<Payment>,
-    /// How it leaves the shop.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "modeLivraison")]
-    pub delivery_method: Option<DeliveryMethod>,
-    /// Cash register.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "cashBoxID", alias = "idCaisse", alias = "idcaisse")]
-    pub cashbox_id: Option<CashboxId>,
-    /// User who recorded it.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idUser", alias = "idUtilisateur")]
-    pub user_id: Option<UserId>,
-    /// That user's name.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "user", alias = "utilisateur")]
-    pub user_name: Option<String>,
-    /// Table.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idTable", alias = "idtable")]
-    pub table_id: Option<TableId>,
-    /// That table's name or number.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "table", alias = "nomTable")]
-    pub table_name: Option<String>,
-    /// Covers (guests).
-    #[serde_as(as = "Lenient")]
-    #[serde(
-        default,
-        alias = "numCouverts",
-        alias = "numcouverts",
-        alias = "couverts"
-    )]
-    pub covers: Option<u32>,
-    /// Whether this order is a refund.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "isRefund", alias = "remboursement")]
-    pub is_refund: Option<bool>,
-    /// Public comment (printed).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "publicComment", alias = "commentairePublic")]
-    pub public_comment: Option<String>,
-    /// Private comment (staff only).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "privateComment", alias = "commentairePrive")]
-    pub private_comment: Option<String>,
-    /// Pager number.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "pagerNum")]
-    pub pager: Option<String>,
-    /// When it must be delivered or ready (pending orders).
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "dateLivraison", alias = "heureLivraison")]
-    pub delivery_at: Option<PosTime>,
-    /// The delivery person.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "idLivreur")]
-    pub delivery_man_id: Option<DeliveryManId>,
-    /// The delivery address, when the order carries one.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "adresseLivraison")]
-    pub delivery_address: Option<String>,
-    /// Progress of a pending order, as the POS words it.
-    #[serde_as(as = "Lenient")]
-    #[serde(default, alias = "statut", alias = "etat")]
-    pub status: Option<String>,
-    /// The lines; `None` when the answer did not include them (list answers may not).
-    #[serde(
-        default,
-        alias = "items",
-        alias = "lignes",
-        deserialize_with = "deserialize_lines"
-    )]
-    pub lines: Option<Vec<OrderLine>>,
-    /// Every other field the POS sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_record! {
+    /// An order: a sale, an invoice, a quote or a refund.
+    pub struct Order {
+        /// Order id.
+        #[serde(alias = "orderID", alias = "idCommande", alias = "order_id", alias = "ID")]
+        id: OrderId,
+        /// The number printed on the invoice.
+        internal_id: Option<String> = ["orderInternalID", "numero", "numFacture"],
+        /// When the order was created.
+        created_at: Option<PosTime> = ["date", "dateCreation"],
+        /// The value date (accounting date; what validated orders are selected by).
+        value_date: Option<PosTime> = ["dateValeur"],
+        /// Total including VAT (negative for a refund).
+        total: Option<Decimal> = ["price", "totalTTC", "montant"],
+        /// Total VAT.
+        vat_total: Option<Decimal> = ["VAT", "totalTVA"],
+        /// VAT per rate.
+        #[serde(
+            default,
+            rename = "vatBreakdown",
+            alias = "VATs",
+            deserialize_with = "deserialize_vats"
+        )]
+        vat_breakdown: Vec<VatAmount>,
+        /// Discount on the whole order.
+        discount: Option<Decimal> = ["remise"],
+        /// The customer id.
+        customer_id: Option<CustomerId> = ["clientID", "idClient"],
+        /// The customer, as a name or a record.
+        #[serde(default, alias = "client")]
+        customer: Option<OrderCustomer>,
+        /// Payment state: quote, unpaid or paid with a mode.
+        payment_state: Option<PaymentState> = ["payment", "etatPaiement"],
+        /// Payments recorded.
+        payments: Vec<Payment> as "ObjectList" = ["paiements"],
+        /// How it leaves the shop.
+        delivery_method: Option<DeliveryMethod> = ["modeLivraison"],
+        /// Cash register.
+        cashbox_id: Option<CashboxId> = ["cashBoxID", "idCaisse", "idcaisse"],
+        /// User who recorded it.
+        user_id: Option<UserId> = ["idUser", "idUtilisateur"],
+        /// That user's name.
+        user_name: Option<String> = ["user", "utilisateur"],
+        /// Table.
+        table_id: Option<TableId> = ["idTable", "idtable"],
+        /// That table's name or number.
+        table_name: Option<String> = ["table", "nomTable"],
+        /// Covers (guests).
+        covers: Option<u32> = ["numCouverts", "numcouverts", "couverts"],
+        /// Whether this order is a refund.
+        is_refund: Option<bool> = ["isRefund", "remboursement"],
+        /// Public comment (printed).
+        public_comment: Option<String> = ["publicComment", "commentairePublic"],
+        /// Private comment (staff only).
+        private_comment: Option<String> = ["privateComment", "commentairePrive"],
+        /// Pager number.
+        pager: Option<String> = ["pagerNum"],
+        /// When it must be delivered or ready (pending orders).
+        delivery_at: Option<PosTime> = ["dateLivraison", "heureLivraison"],
+        /// The delivery person.
+        delivery_man_id: Option<DeliveryManId> = ["idLivreur"],
+        /// The delivery address, when the order carries one.
+        delivery_address: Option<String> = ["adresseLivraison"],
+        /// Progress of a pending order, as the POS words it.
+        status: Option<String> = ["statut", "etat"],
+        /// The lines; `None` when the answer did not include them (list answers may not).
+        #[serde(default, alias = "items", alias = "lignes", deserialize_with = "deserialize_lines")]
+        lines: Option<Vec<OrderLine>>,
+    }
 }
 
 fn deserialize_lines<'de, D: Deserializer<'de>>(

@@ -4,11 +4,10 @@ use jiff::Timestamp;
 use kash_api::orders::{ListOrders, Order, OrderBriefs};
 use kash_api::{KashClient, KashError};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
-use crate::support::{spawn, strings_to_numbers};
+use crate::support::{on, spawn, strings_to_numbers};
 
 fn request() -> ListOrders {
     let ts = |s: &str| s.parse::<Timestamp>().unwrap();
@@ -18,8 +17,7 @@ fn request() -> ListOrders {
 /// A mock POS answering every `getOrders.php` with `body`, and a client for it.
 async fn answering(body: impl Into<String>) -> (MockServer, KashClient) {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrders.php"))
+    on("GET", "getOrders.php")
         .respond_with(ResponseTemplate::new(200).set_body_string(body.into()))
         .mount(&server)
         .await;

@@ -3,55 +3,38 @@
 use std::time::Duration;
 
 use kash_api::{ApiKey, KashClient, KashError};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-use crate::support::{KEY, SHOP, assert_no_key, capture_logs, spawn};
+use crate::support::{KEY, MountOnce, SHOP, assert_no_key, capture_logs, on, slow, spawn};
 
 #[tokio::test]
 async fn no_key_in_errors_or_logs_on_timeout_decode_and_error_pages() {
     let logs = capture_logs();
 
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getTables.php"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string("[]")
-                .set_delay(Duration::from_secs(3)),
-        )
-        .named("slow")
-        .expect(1)
-        .mount(&server)
+    on("GET", "getTables.php")
+        .respond_with(slow("[]"))
+        .once(&server, "slow")
         .await;
     // The upstream echoes the key in a malformed answer, an error envelope and a 500 page.
-    Mock::given(method("GET"))
-        .and(path("/workers/getPlus.php"))
+    on("GET", "getPlus.php")
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_string(format!(r#"[{{"id":"x{KEY}","prix":"{KEY}"}}]"#)),
         )
-        .named("malformed")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "malformed")
         .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getUsers.php"))
+    on("GET", "getUsers.php")
         .respond_with(ResponseTemplate::new(200).set_body_string(format!(
             r#"{{"result":"ERROR","message":"invalid key {KEY} for shop {SHOP}"}}"#
         )))
-        .named("envelope")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "envelope")
         .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getClients.php"))
+    on("GET", "getClients.php")
         .respond_with(ResponseTemplate::new(500).set_body_string(format!(
             "<html><body><h1>Error</h1><p>GET /workers/getClients.php?idboutique={SHOP}&key={KEY}</p></body></html>"
         )))
-        .named("500 echo")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "500 echo")
         .await;
 
     let errors: Vec<KashError> = vec![

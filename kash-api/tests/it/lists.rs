@@ -1,28 +1,24 @@
 //! The fourteen list endpoints: JSON, CSV and HTML; lenient decoding; every error family.
 
-use std::time::Duration;
-
 use kash_api::lists::{List, ListKind, ListText, TextFormat};
 use kash_api::{KashClient, KashError};
 use serde_json::Value;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
-use crate::support::{assert_no_key, exact_query, spawn, strings_to_numbers};
+use crate::support::{
+    MountOnce, assert_no_key, exact_query, mount_get, on, slow, spawn, strings_to_numbers,
+};
 
 /// Mounts `body` as the JSON answer of `K`'s script, expected once.
 async fn mount_json<K: ListKind>(server: &MockServer, body: &str) {
-    Mock::given(method("GET"))
-        .and(path(format!("/workers/{}", K::SCRIPT)))
+    on("GET", K::SCRIPT)
         .and(exact_query(&[("format", "json")]))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(body.as_bytes().to_vec(), "application/json; charset=utf-8"),
         )
-        .named(format!("{} json", K::SCRIPT))
-        .expect(1)
-        .mount(server)
+        .once(server, format!("{} json", K::SCRIPT))
         .await;
 }
 
@@ -86,13 +82,10 @@ pub async fn text_formats<K: ListKind>() {
     let csv = "id;titre\n1;Café\n";
     let html = "<table><tr><td>1</td><td>Café</td></tr></table>";
     for (format, body, mime) in [("csv", csv, "text/csv"), ("html", html, "text/html")] {
-        Mock::given(method("GET"))
-            .and(path(format!("/workers/{}", K::SCRIPT)))
+        on("GET", K::SCRIPT)
             .and(exact_query(&[("format", format)]))
             .respond_with(ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), mime))
-            .named(format!("{} {format}", K::SCRIPT))
-            .expect(1)
-            .mount(&server)
+            .once(&server, format!("{} {format}", K::SCRIPT))
             .await;
     }
     let got_csv = client
@@ -129,19 +122,24 @@ pub async fn error_envelope_on_200<K: ListKind>() {
     assert_no_key(&err);
 }
 
-pub async fn php_fatal_on_200<K: ListKind>() {
+/// The error of listing `K` when the POS answers `response` (an HTML page served as
+/// `text/html`, or a late answer); the mock is named `{script} {name}`.
+async fn failed_list<K: ListKind>(response: ResponseTemplate, name: &str) -> KashError {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/workers/{}", K::SCRIPT)))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw(fixture!("php_fatal.html").as_bytes().to_vec(), "text/html"),
-        )
-        .named(format!("{} php fatal", K::SCRIPT))
-        .expect(1)
-        .mount(&server)
+    on("GET", K::SCRIPT)
+        .respond_with(response)
+        .once(&server, format!("{} {name}", K::SCRIPT))
         .await;
-    let err = list::<K>(&client).await.unwrap_err();
+    list::<K>(&client).await.unwrap_err()
+}
+
+/// `page` as an HTML answer with this status.
+fn html(status: u16, page: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(page.as_bytes().to_vec(), "text/html")
+}
+
+pub async fn php_fatal_on_200<K: ListKind>() {
+    let err = failed_list::<K>(html(200, fixture!("php_fatal.html")), "php fatal").await;
     match &err {
         KashError::Api {
             message, explicit, ..
@@ -156,18 +154,7 @@ pub async fn php_fatal_on_200<K: ListKind>() {
 }
 
 pub async fn server_error_html<K: ListKind>() {
-    let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/workers/{}", K::SCRIPT)))
-        .respond_with(ResponseTemplate::new(500).set_body_raw(
-            fixture!("server_error.html").as_bytes().to_vec(),
-            "text/html",
-        ))
-        .named(format!("{} 500", K::SCRIPT))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = list::<K>(&client).await.unwrap_err();
+    let err = failed_list::<K>(html(500, fixture!("server_error.html")), "500").await;
     match &err {
         KashError::Api {
             status, message, ..
@@ -183,22 +170,20 @@ pub async fn server_error_html<K: ListKind>() {
 }
 
 pub async fn timeout<K: ListKind>() {
-    let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/workers/{}", K::SCRIPT)))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string("[]")
-                .set_delay(Duration::from_secs(3)),
-        )
-        .named(format!("{} slow", K::SCRIPT))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = list::<K>(&client).await.unwrap_err();
+    let err = failed_list::<K>(slow("[]"), "slow").await;
     assert!(err.is_timeout(), "{err:?}");
     assert!(err.is_retryable());
     assert_no_key(&err);
+}
+
+/// One test per generic check of a list kind, named `$test`, calling `super::$check::<$kind>`.
+macro_rules! kind_tests {
+    ($kind:ty; $($test:ident => $check:ident($($arg:expr)?);)*) => {$(
+        #[tokio::test]
+        async fn $test() {
+            super::$check::<$kind>($($arg)?).await;
+        }
+    )*};
 }
 
 /// One module of tests per list endpoint.
@@ -214,39 +199,14 @@ macro_rules! list_tests {
                 check(items);
             }
 
-            #[tokio::test]
-            async fn numbers_as_numbers() {
-                super::numbers_as_numbers_decode_the_same::<$kind>(fixture!($fixture)).await;
-            }
-
-            #[tokio::test]
-            async fn missing_and_empty_fields() {
-                super::missing_and_empty_fields_decode::<$kind>(fixture!($fixture)).await;
-            }
-
-            #[tokio::test]
-            async fn csv_and_html() {
-                super::text_formats::<$kind>().await;
-            }
-
-            #[tokio::test]
-            async fn error_body_on_200() {
-                super::error_envelope_on_200::<$kind>().await;
-            }
-
-            #[tokio::test]
-            async fn php_error_page_on_200() {
-                super::php_fatal_on_200::<$kind>().await;
-            }
-
-            #[tokio::test]
-            async fn html_500() {
-                super::server_error_html::<$kind>().await;
-            }
-
-            #[tokio::test]
-            async fn timeout_without_key() {
-                super::timeout::<$kind>().await;
+            kind_tests! { $kind;
+                numbers_as_numbers => numbers_as_numbers_decode_the_same(fixture!($fixture));
+                missing_and_empty_fields => missing_and_empty_fields_decode(fixture!($fixture));
+                csv_and_html => text_formats();
+                error_body_on_200 => error_envelope_on_200();
+                php_error_page_on_200 => php_fatal_on_200();
+                html_500 => server_error_html();
+                timeout_without_key => timeout();
             }
         }
     )*};
@@ -425,14 +385,8 @@ async fn products_with_missing_fields() {
 #[tokio::test]
 async fn products_csv_fixture_is_returned_verbatim() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getPlus.php"))
-        .and(exact_query(&[("format", "csv")]))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("products.csv")))
-        .named("getPlus.php csv")
-        .expect(1)
-        .mount(&server)
-        .await;
+    let csv = fixture!("products.csv");
+    mount_get(&server, "getPlus.php", &[("format", "csv")], csv).await;
     let text = client.list_products_text(TextFormat::Csv).await.unwrap();
     assert_eq!(text, fixture!("products.csv"));
 }

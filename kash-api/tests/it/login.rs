@@ -1,56 +1,59 @@
 //! `getAuthToken.php`.
 
 use kash_api::{KashClient, KashError, SecretString};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
-use crate::support::{Auth, form_body};
+use crate::support::{
+    Auth, MountOnce, assert_api, form_body, mount_post, nothing_may_be_sent, on, slow,
+};
 
 const PASSWORD: &str = "Tr0ub4dor&3-pass";
 
+/// Logs in as the manager with [`PASSWORD`].
+async fn login(server: &MockServer) -> kash_api::Result<kash_api::Credentials> {
+    KashClient::login(
+        &server.uri(),
+        "gerant@cafe.fr",
+        &SecretString::from(PASSWORD),
+    )
+    .await
+}
+
+/// The error of a login answered with `body`.
+async fn refused_login(body: &str) -> KashError {
+    let server = MockServer::start().await;
+    mount_login(&server, body).await;
+    login(&server).await.unwrap_err()
+}
+
 async fn mount_login(server: &MockServer, body: &str) {
-    Mock::given(method("POST"))
-        .and(path("/workers/getAuthToken.php"))
-        .and(form_body(
-            Auth::None,
-            &[("login", "gerant@cafe.fr"), ("password", PASSWORD)],
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_string(body))
-        .named("getAuthToken.php")
-        .expect(1)
-        .mount(server)
-        .await;
+    let form = form_body(
+        Auth::None,
+        &[("login", "gerant@cafe.fr"), ("password", PASSWORD)],
+    );
+    mount_post(server, "getAuthToken.php", form, body).await;
 }
 
 #[tokio::test]
 async fn a_good_login_returns_credentials_that_work() {
     let server = MockServer::start().await;
     mount_login(&server, fixture!("login_ok.json")).await;
-    let creds = KashClient::login(
-        &server.uri(),
-        "gerant@cafe.fr",
-        &SecretString::from(PASSWORD),
-    )
-    .await
-    .unwrap();
+    let creds = login(&server).await.unwrap();
     assert_eq!(creds.shop_id.as_str(), "4242");
     let shown = format!("{creds:?}");
     assert!(!shown.contains("k3y-from-login-0001"), "{shown}");
     assert!(shown.contains("4242"));
 
     // The credentials build a client that sends them.
-    Mock::given(method("GET"))
-        .and(path("/workers/getUsers.php"))
+    on("GET", "getUsers.php")
         .and(wiremock::matchers::query_param("idboutique", "4242"))
         .and(wiremock::matchers::query_param(
             "key",
             "k3y-from-login-0001",
         ))
         .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
-        .named("getUsers.php with login credentials")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getUsers.php with login credentials")
         .await;
     let client = KashClient::from_credentials(creds)
         .base_url(server.uri())
@@ -61,19 +64,8 @@ async fn a_good_login_returns_credentials_that_work() {
 
 #[tokio::test]
 async fn a_refused_login_says_so_without_the_password() {
-    let server = MockServer::start().await;
-    mount_login(&server, fixture!("login_refused.json")).await;
-    let err = KashClient::login(
-        &server.uri(),
-        "gerant@cafe.fr",
-        &SecretString::from(PASSWORD),
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(err, KashError::Api { explicit: true, .. }),
-        "{err:?}"
-    );
+    let err = refused_login(fixture!("login_refused.json")).await;
+    assert_api(&err, true);
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("wrong login or password"), "{shown}");
     assert!(
@@ -85,19 +77,10 @@ async fn a_refused_login_says_so_without_the_password() {
 
 #[tokio::test]
 async fn an_ok_without_both_credentials_is_a_refusal() {
-    let server = MockServer::start().await;
-    mount_login(
-        &server,
-        &format!(r#"{{"result":"OK","SHOPID":"4242","echo":"{PASSWORD}"}}"#),
-    )
+    let err = refused_login(&format!(
+        r#"{{"result":"OK","SHOPID":"4242","echo":"{PASSWORD}"}}"#
+    ))
     .await;
-    let err = KashClient::login(
-        &server.uri(),
-        "gerant@cafe.fr",
-        &SecretString::from(PASSWORD),
-    )
-    .await
-    .unwrap_err();
     assert!(err.to_string().contains("wrong login or password"), "{err}");
     assert!(!format!("{err:?}").contains(PASSWORD));
 }
@@ -105,12 +88,7 @@ async fn an_ok_without_both_credentials_is_a_refusal() {
 #[tokio::test]
 async fn empty_login_is_refused_before_sending() {
     let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(200))
-        .named("nothing may be sent")
-        .expect(0)
-        .mount(&server)
-        .await;
+    nothing_may_be_sent(&server).await;
     let err = KashClient::login(&server.uri(), " ", &SecretString::from(PASSWORD))
         .await
         .unwrap_err();
@@ -119,25 +97,8 @@ async fn empty_login_is_refused_before_sending() {
 
 #[tokio::test]
 async fn a_php_page_instead_of_json_is_reported() {
-    let server = MockServer::start().await;
-    mount_login(&server, fixture!("php_fatal.html")).await;
-    let err = KashClient::login(
-        &server.uri(),
-        "gerant@cafe.fr",
-        &SecretString::from(PASSWORD),
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            KashError::Api {
-                explicit: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    let err = refused_login(fixture!("php_fatal.html")).await;
+    assert_api(&err, false);
     assert!(err.to_string().contains("Fatal error"), "{err}");
 }
 
@@ -145,16 +106,9 @@ async fn a_php_page_instead_of_json_is_reported() {
 #[tokio::test]
 async fn a_login_that_times_out_takes_the_pools_timeout_and_shows_no_password() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/workers/getAuthToken.php"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string("{}")
-                .set_delay(std::time::Duration::from_secs(3)),
-        )
-        .named("slow login")
-        .expect(1)
-        .mount(&server)
+    on("POST", "getAuthToken.php")
+        .respond_with(slow("{}"))
+        .once(&server, "slow login")
         .await;
     let pool = kash_api::Pool::builder()
         .timeout(std::time::Duration::from_millis(300))
@@ -188,8 +142,7 @@ async fn a_login_that_times_out_takes_the_pools_timeout_and_shows_no_password() 
 async fn clients_of_one_pool_keep_their_own_credentials() {
     let server = MockServer::start().await;
     for (shop, key) in [("11", "key-of-eleven"), ("22", "key-of-twenty-two")] {
-        Mock::given(method("GET"))
-            .and(path("/workers/getUsers.php"))
+        on("GET", "getUsers.php")
             .and(wiremock::matchers::query_param("idboutique", shop))
             .and(wiremock::matchers::query_param("key", key))
             .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
@@ -229,8 +182,7 @@ async fn clients_of_one_pool_keep_their_own_credentials() {
 #[tokio::test]
 async fn one_shop_busy_does_not_hold_up_another() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getUsers.php"))
+    on("GET", "getUsers.php")
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_string("[]")

@@ -1,17 +1,17 @@
 //! `getOrders.php` and `getOrder.php`.
 
-use std::time::Duration;
-
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use kash_api::ids::*;
-use kash_api::orders::{DeliveryMethod, ListOrders, OrderKind, PaymentState, VatAmount};
-use kash_api::{Decimal, KashError};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use kash_api::orders::{DeliveryMethod, ListOrders, Order, OrderKind, PaymentState, VatAmount};
+use kash_api::{Decimal, KashClient, KashError};
+use wiremock::ResponseTemplate;
 
 use crate::fixture;
-use crate::support::{assert_no_key, exact_query, spawn, strings_to_numbers};
+use crate::support::{
+    Failure, MountOnce, assert_no_key, exact_query, mount_get, nothing_may_be_sent, on, spawn,
+    strings_to_numbers,
+};
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
@@ -21,15 +21,18 @@ fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
+/// The orders of `kind` from `from` to `to` (instants as text).
+async fn orders_between(
+    client: &KashClient,
+    kind: OrderKind,
+    from: &str,
+    to: &str,
+) -> kash_api::Result<Vec<Order>> {
+    client.list_orders(kind, ts(from), ts(to)).await
+}
+
 async fn mount_orders(server: &wiremock::MockServer, query: &[(&str, &str)], body: &str) {
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrders.php"))
-        .and(exact_query(query))
-        .respond_with(ResponseTemplate::new(200).set_body_string(body))
-        .named("getOrders.php")
-        .expect(1)
-        .mount(server)
-        .await;
+    mount_get(server, "getOrders.php", query, body).await;
 }
 
 #[tokio::test]
@@ -131,14 +134,14 @@ async fn quotes_are_asked_with_validated_false() {
         "[]",
     )
     .await;
-    let orders = client
-        .list_orders(
-            OrderKind::Quotes,
-            ts("2026-01-01T00:00:00Z"),
-            ts("2026-01-31T23:59:59Z"),
-        )
-        .await
-        .unwrap();
+    let orders = orders_between(
+        &client,
+        OrderKind::Quotes,
+        "2026-01-01T00:00:00Z",
+        "2026-01-31T23:59:59Z",
+    )
+    .await
+    .unwrap();
     assert!(orders.is_empty());
 }
 
@@ -152,22 +155,16 @@ async fn numbers_as_numbers_decode_the_same() {
         ("from_date_ISO8601", "2026-11-01T00:00:00Z"),
         ("to_date_ISO8601", "2026-11-30T00:00:00Z"),
     ];
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrders.php"))
+    on("GET", "getOrders.php")
         .and(exact_query(&q))
         .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("orders.json")))
         .up_to_n_times(1)
-        .named("getOrders.php strings")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getOrders.php strings")
         .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrders.php"))
+    on("GET", "getOrders.php")
         .and(exact_query(&q))
         .respond_with(ResponseTemplate::new(200).set_body_string(numeric))
-        .named("getOrders.php numbers")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getOrders.php numbers")
         .await;
     let req = ListOrders::validated(ts("2026-11-01T00:00:00Z"), ts("2026-11-30T00:00:00Z"));
     let a = client.send(&req).await.unwrap();
@@ -179,20 +176,15 @@ async fn numbers_as_numbers_decode_the_same() {
 #[tokio::test]
 async fn a_range_that_ends_before_it_starts_is_refused_before_sending() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
-        .named("nothing may be sent")
-        .expect(0)
-        .mount(&server)
-        .await;
-    let err = client
-        .list_orders(
-            OrderKind::Validated,
-            ts("2026-02-01T00:00:00Z"),
-            ts("2026-01-01T00:00:00Z"),
-        )
-        .await
-        .unwrap_err();
+    nothing_may_be_sent(&server).await;
+    let err = orders_between(
+        &client,
+        OrderKind::Validated,
+        "2026-02-01T00:00:00Z",
+        "2026-01-01T00:00:00Z",
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, KashError::InvalidInput { .. }), "{err:?}");
     assert!(err.to_string().contains("swap"), "{err}");
 }
@@ -200,14 +192,8 @@ async fn a_range_that_ends_before_it_starts_is_refused_before_sending() {
 #[tokio::test]
 async fn one_order_in_full() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrder.php"))
-        .and(exact_query(&[("order_id", "20451")]))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("order.json")))
-        .named("getOrder.php")
-        .expect(1)
-        .mount(&server)
-        .await;
+    let body = fixture!("order.json");
+    mount_get(&server, "getOrder.php", &[("order_id", "20451")], body).await;
     let order = client.get_order(OrderId(20451)).await.unwrap();
     assert_eq!(order.id, OrderId(20451));
     assert_eq!(order.customer_name().as_deref(), Some("Marie Dupont"));
@@ -226,13 +212,10 @@ async fn one_order_wrapped_in_an_array_or_object() {
     let wrapped_array = format!("[{}]", fixture!("order.json"));
     let wrapped_object = format!(r#"{{"result":"OK","order":{}}}"#, fixture!("order.json"));
     for (id, body) in [("1", wrapped_array), ("2", wrapped_object)] {
-        Mock::given(method("GET"))
-            .and(path("/workers/getOrder.php"))
+        on("GET", "getOrder.php")
             .and(exact_query(&[("order_id", id)]))
             .respond_with(ResponseTemplate::new(200).set_body_string(body))
-            .named(format!("getOrder.php {id}"))
-            .expect(1)
-            .mount(&server)
+            .once(&server, format!("getOrder.php {id}"))
             .await;
     }
     for id in [1, 2] {
@@ -244,16 +227,13 @@ async fn one_order_wrapped_in_an_array_or_object() {
 #[tokio::test]
 async fn an_unknown_order_is_an_api_error() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrder.php"))
+    on("GET", "getOrder.php")
         .and(exact_query(&[("order_id", "999")]))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_string(r#"{"result":"ERROR","message":"Commande introuvable"}"#),
         )
-        .named("getOrder.php unknown")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getOrder.php unknown")
         .await;
     let err = client.get_order(OrderId(999)).await.unwrap_err();
     assert!(err.to_string().contains("Commande introuvable"), "{err}");
@@ -263,28 +243,17 @@ async fn an_unknown_order_is_an_api_error() {
 #[tokio::test]
 async fn order_errors_500_and_timeout() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrder.php"))
+    on("GET", "getOrder.php")
         .and(exact_query(&[("order_id", "1")]))
-        .respond_with(ResponseTemplate::new(503).set_body_string(fixture!("server_error.html")))
-        .named("getOrder.php 503")
-        .expect(1)
-        .mount(&server)
+        .respond_with(Failure::ServerError(503).response())
+        .once(&server, "getOrder.php 503")
         .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrders.php"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string("[]")
-                .set_delay(Duration::from_secs(3)),
-        )
-        .named("getOrders.php slow")
-        .expect(1)
-        .mount(&server)
+    on("GET", "getOrders.php")
+        .respond_with(Failure::Slow("[]").response())
+        .once(&server, "getOrders.php slow")
         .await;
     let err = client.get_order(OrderId(1)).await.unwrap_err();
-    assert!(matches!(err, KashError::Api { status: 503, .. }), "{err:?}");
-    assert_no_key(&err);
+    Failure::ServerError(503).check(&err);
     let err = client
         .list_orders(
             OrderKind::Validated,
@@ -293,23 +262,19 @@ async fn order_errors_500_and_timeout() {
         )
         .await
         .unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
-    assert_no_key(&err);
+    Failure::Slow("[]").check(&err);
 }
 
 #[tokio::test]
 async fn an_order_with_a_bad_field_names_it() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getOrder.php"))
+    on("GET", "getOrder.php")
         .respond_with(
             ResponseTemplate::new(200).set_body_string(
                 r#"{"orderID":"5","items":[{"titre":"x","quantite":"beaucoup"}]}"#,
             ),
         )
-        .named("getOrder.php bad")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getOrder.php bad")
         .await;
     let err = client.get_order(OrderId(5)).await.unwrap_err();
     match err {

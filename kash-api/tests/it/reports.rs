@@ -1,15 +1,10 @@
 //! `getSales.php` in its six formats.
 
-use std::time::Duration;
-
 use jiff::civil::date;
-use kash_api::KashError;
 use kash_api::reports::{GetSalesReport, ReportFormat};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-use crate::fixture;
-use crate::support::{assert_no_key, exact_query, spawn};
+use crate::support::{Failure, MountOnce, exact_query, on, spawn};
 
 #[tokio::test]
 async fn every_format_comes_back_as_bytes_with_its_type() {
@@ -44,8 +39,7 @@ async fn every_format_comes_back_as_bytes_with_its_type() {
         ),
     ];
     for (format, body, mime) in &cases {
-        Mock::given(method("GET"))
-            .and(path("/workers/getSales.php"))
+        on("GET", "getSales.php")
             .and(exact_query(&[
                 ("d", "20"),
                 ("m", "11"),
@@ -53,9 +47,7 @@ async fn every_format_comes_back_as_bytes_with_its_type() {
                 ("formatExport", format.as_str()),
             ]))
             .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), mime))
-            .named(format!("getSales.php {format}"))
-            .expect(1)
-            .mount(&server)
+            .once(&server, format!("getSales.php {format}"))
             .await;
     }
     for (format, body, mime) in cases {
@@ -72,13 +64,10 @@ async fn every_format_comes_back_as_bytes_with_its_type() {
 #[tokio::test]
 async fn yesterday_sends_no_date_and_a_missing_type_gets_the_default() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getSales.php"))
+    on("GET", "getSales.php")
         .and(exact_query(&[("formatExport", "PDF")]))
         .respond_with(ResponseTemplate::new(200).set_body_bytes(b"%PDF-1.7".to_vec()))
-        .named("getSales.php yesterday")
-        .expect(1)
-        .mount(&server)
+        .once(&server, "getSales.php yesterday")
         .await;
     let report = client
         .send(&GetSalesReport::yesterday(ReportFormat::Pdf))
@@ -100,92 +89,31 @@ async fn format_names_parse_both_ways() {
 #[tokio::test]
 async fn report_errors() {
     let (server, client) = spawn().await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getSales.php"))
-        .and(exact_query(&[
-            ("d", "1"),
+    let cases = [
+        (1, ReportFormat::Csv, Failure::Envelope),
+        (2, ReportFormat::Std, Failure::PhpPage),
+        (3, ReportFormat::Pdf, Failure::ServerError(502)),
+        (4, ReportFormat::Xls, Failure::Slow("")),
+    ];
+    for (day, format, failure) in cases {
+        let day = day.to_string();
+        let query = [
+            ("d", day.as_str()),
             ("m", "1"),
             ("y", "2026"),
-            ("formatExport", "CSV"),
-        ]))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("error_envelope.json")))
-        .named("getSales.php envelope")
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getSales.php"))
-        .and(exact_query(&[
-            ("d", "2"),
-            ("m", "1"),
-            ("y", "2026"),
-            ("formatExport", "Std"),
-        ]))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("php_fatal.html")))
-        .named("getSales.php php fatal")
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getSales.php"))
-        .and(exact_query(&[
-            ("d", "3"),
-            ("m", "1"),
-            ("y", "2026"),
-            ("formatExport", "PDF"),
-        ]))
-        .respond_with(ResponseTemplate::new(502).set_body_string(fixture!("server_error.html")))
-        .named("getSales.php 502")
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/workers/getSales.php"))
-        .and(exact_query(&[
-            ("d", "4"),
-            ("m", "1"),
-            ("y", "2026"),
-            ("formatExport", "XLS"),
-        ]))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
-        .named("getSales.php slow")
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client
-        .sales_report(date(2026, 1, 1), ReportFormat::Csv)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, KashError::Api { explicit: true, .. }),
-        "{err:?}"
-    );
-    assert_no_key(&err);
-    let err = client
-        .sales_report(date(2026, 1, 2), ReportFormat::Std)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            KashError::Api {
-                explicit: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert_no_key(&err);
-    let err = client
-        .sales_report(date(2026, 1, 3), ReportFormat::Pdf)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, KashError::Api { status: 502, .. }), "{err:?}");
-    assert_no_key(&err);
-    let err = client
-        .sales_report(date(2026, 1, 4), ReportFormat::Xls)
-        .await
-        .unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
-    assert_no_key(&err);
+            ("formatExport", format.as_str()),
+        ];
+        on("GET", "getSales.php")
+            .and(exact_query(&query))
+            .respond_with(failure.response())
+            .once(&server, format!("getSales.php {failure:?}"))
+            .await;
+    }
+    for (day, format, failure) in cases {
+        let err = client
+            .sales_report(date(2026, 1, day), format)
+            .await
+            .unwrap_err();
+        failure.check(&err);
+    }
 }

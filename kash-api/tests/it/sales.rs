@@ -1,42 +1,31 @@
 //! `webapp.php`: recording a sale, encoded exactly, refused before sending when it would be
 //! wrong, never retried, with doubtful outcomes reported as such.
 
-use std::time::Duration;
-
 use kash_api::ids::*;
 use kash_api::money::decimal_from_f64;
 use kash_api::orders::DeliveryMethod;
-use kash_api::sales::{CatalogLine, NewCustomer, NewSale, PaymentState, SaleLine};
+use kash_api::sales::{CatalogLine, NewCustomer, NewSale, PaymentState, SaleLine, SaleReceipt};
 use kash_api::{Decimal, KashClient, KashError, RetryPolicy, TransportKind};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
-use crate::support::{Auth, KEY, SHOP, assert_no_key, form_body, spawn, spawn_with};
+use crate::support::{
+    Auth, Failure, KEY, MountOnce, SHOP, assert_no_key, form_body, mount_post, nothing_may_be_sent,
+    on, spawn, spawn_with,
+};
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
 async fn mount_sale(server: &MockServer, pairs: &[(&str, &str)], body: &str) {
-    Mock::given(method("POST"))
-        .and(path("/workers/webapp.php"))
-        .and(form_body(Auth::IdBoutique, pairs))
-        .respond_with(ResponseTemplate::new(200).set_body_string(body))
-        .named("webapp.php")
-        .expect(1)
-        .mount(server)
-        .await;
-}
-
-/// A server on which nothing may arrive.
-async fn nothing_sent(server: &MockServer) {
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .named("nothing may be sent")
-        .expect(0)
-        .mount(server)
-        .await;
+    mount_post(
+        server,
+        "webapp.php",
+        form_body(Auth::IdBoutique, pairs),
+        body,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -141,33 +130,6 @@ async fn quote_and_unpaid_codes() {
 
 #[tokio::test]
 async fn a_new_customer_is_sent_under_the_french_keys() {
-    let (server, client) = spawn().await;
-    mount_sale(
-        &server,
-        &[
-            ("payment", "-1"),
-            ("deliveryMethod", "1"),
-            ("client[nom]", "Dupond"),
-            ("client[prenom]", "Jeanne"),
-            ("client[email]", "jeanne@example.fr"),
-            ("client[telephone]", "0611223344"),
-            ("client[telephone2]", "0145678900"),
-            ("client[adresseligne1]", "5 avenue Parmentier"),
-            ("client[adresseligne2]", "Bâtiment B"),
-            ("client[commentaireadresse]", "Digicode 1234"),
-            ("client[codepostal]", "75011"),
-            ("client[ville]", "Paris"),
-            ("client[pays]", "FR"),
-            ("client[numtva]", "FR00123456789"),
-            ("client[rcs]", "RCS Paris 1"),
-            ("client[codeBarre]", "CLI9"),
-            ("client[lat]", "48.86"),
-            ("client[lng]", "2.37"),
-            ("itemsList[]", "118_10"),
-        ],
-        r#"{"result":"OK","orderID":"77","clientID":"350"}"#,
-    )
-    .await;
     let mut customer = NewCustomer::new()
         .first_name("Jeanne")
         .last_name("Dupond")
@@ -189,16 +151,39 @@ async fn a_new_customer_is_sent_under_the_french_keys() {
         .delivery_method(DeliveryMethod::Delivery)
         .new_customer(customer)
         .line(SaleLine::catalog(ProductId(118), 10));
-    let receipt = client.create_sale(&sale).await.unwrap();
+    let pairs = [
+        ("payment", "-1"),
+        ("deliveryMethod", "1"),
+        ("client[nom]", "Dupond"),
+        ("client[prenom]", "Jeanne"),
+        ("client[email]", "jeanne@example.fr"),
+        ("client[telephone]", "0611223344"),
+        ("client[telephone2]", "0145678900"),
+        ("client[adresseligne1]", "5 avenue Parmentier"),
+        ("client[adresseligne2]", "Bâtiment B"),
+        ("client[commentaireadresse]", "Digicode 1234"),
+        ("client[codepostal]", "75011"),
+        ("client[ville]", "Paris"),
+        ("client[pays]", "FR"),
+        ("client[numtva]", "FR00123456789"),
+        ("client[rcs]", "RCS Paris 1"),
+        ("client[codeBarre]", "CLI9"),
+        ("client[lat]", "48.86"),
+        ("client[lng]", "2.37"),
+        ("itemsList[]", "118_10"),
+    ];
+    let answer = r#"{"result":"OK","orderID":"77","clientID":"350"}"#;
+    let receipt = record(&sale, &pairs, answer).await;
     assert_eq!(receipt.customer_id, Some(CustomerId(350)));
 }
 
 #[tokio::test]
 async fn free_lines_carry_their_own_price_and_title() {
     // The old server read priceOverride/titleOverride for free lines; ours cannot.
-    let (server, client) = spawn().await;
-    mount_sale(
-        &server,
+    let sale = NewSale::new(PaymentState::Unpaid)
+        .line(SaleLine::free(Decimal::from(12), "Bouquet du jour"));
+    record(
+        &sale,
         &[
             ("payment", "-1"),
             ("itemsList[]", "Free_12_Bouquet du jour"),
@@ -206,29 +191,31 @@ async fn free_lines_carry_their_own_price_and_title() {
         r#"{"orderID":"3"}"#,
     )
     .await;
-    let sale = NewSale::new(PaymentState::Unpaid)
-        .line(SaleLine::free(Decimal::from(12), "Bouquet du jour"));
-    client.create_sale(&sale).await.unwrap();
 }
 
 #[tokio::test]
 async fn sums_are_sent_without_float_noise() {
-    let (server, client) = spawn().await;
-    mount_sale(
-        &server,
+    let price = dec("0.1") + dec("0.2");
+    let sale =
+        NewSale::new(PaymentState::Unpaid).line(CatalogLine::new(ProductId(1), 1).price(price));
+    record(
+        &sale,
         &[("payment", "-1"), ("itemsList[]", "1_1__0.3")],
         r#"{"orderID":"4"}"#,
     )
     .await;
-    let price = dec("0.1") + dec("0.2");
-    let sale =
-        NewSale::new(PaymentState::Unpaid).line(CatalogLine::new(ProductId(1), 1).price(price));
-    client.create_sale(&sale).await.unwrap();
+}
+
+/// Records `sale` on a POS that expects exactly the form `pairs` and answers `answer`.
+async fn record(sale: &NewSale, pairs: &[(&str, &str)], answer: &str) -> SaleReceipt {
+    let (server, client) = spawn().await;
+    mount_sale(&server, pairs, answer).await;
+    client.create_sale(sale).await.unwrap()
 }
 
 async fn refused(sale: NewSale, needle: &str) {
     let (server, client) = spawn().await;
-    nothing_sent(&server).await;
+    nothing_may_be_sent(&server).await;
     let err = client.create_sale(&sale).await.unwrap_err();
     match &err {
         KashError::InvalidInput { message } => {
@@ -323,21 +310,28 @@ async fn a_bad_country_is_refused() {
     refused(sale, "ISO code").await;
 }
 
+/// The error of a one-line unpaid sale of `product`, answered with `response` (a mock named
+/// `name`) by a client with the `retry` policy.
+async fn failed_sale(
+    retry: RetryPolicy,
+    product: u64,
+    response: ResponseTemplate,
+    name: &str,
+) -> KashError {
+    let (server, client) = spawn_with(retry).await;
+    on("POST", "webapp.php")
+        .respond_with(response)
+        .once(&server, name)
+        .await;
+    let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(product), 1));
+    client.create_sale(&sale).await.unwrap_err()
+}
+
 #[tokio::test]
 async fn an_error_body_means_not_recorded() {
-    let (server, client) = spawn().await;
-    Mock::given(method("POST"))
-        .and(path("/workers/webapp.php"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string(r#"{"result":"ERROR","message":"Article 999 inconnu"}"#),
-        )
-        .named("webapp.php refused")
-        .expect(1)
-        .mount(&server)
-        .await;
-    let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(999), 1));
-    let err = client.create_sale(&sale).await.unwrap_err();
+    let refused = ResponseTemplate::new(200)
+        .set_body_string(r#"{"result":"ERROR","message":"Article 999 inconnu"}"#);
+    let err = failed_sale(RetryPolicy::none(), 999, refused, "webapp.php refused").await;
     assert!(err.to_string().contains("Article 999 inconnu"), "{err}");
     assert!(!err.may_have_been_applied());
     assert_no_key(&err);
@@ -347,36 +341,16 @@ async fn an_error_body_means_not_recorded() {
 /// outcome unknown.
 #[tokio::test]
 async fn a_500_is_doubtful_and_not_retried() {
-    let (server, client) = spawn_with(RetryPolicy::default()).await;
-    Mock::given(method("POST"))
-        .and(path("/workers/webapp.php"))
-        .respond_with(ResponseTemplate::new(500).set_body_string(fixture!("server_error.html")))
-        .named("webapp.php 500")
-        .expect(1)
-        .mount(&server)
-        .await;
-    let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(1), 1));
-    let err = client.create_sale(&sale).await.unwrap_err();
+    let page = Failure::ServerError(500).response();
+    let err = failed_sale(RetryPolicy::default(), 1, page, "webapp.php 500").await;
     assert!(err.may_have_been_applied(), "{err:?}");
     assert_no_key(&err);
 }
 
 #[tokio::test]
 async fn a_timeout_is_doubtful_and_not_retried() {
-    let (server, client) = spawn_with(RetryPolicy::default()).await;
-    Mock::given(method("POST"))
-        .and(path("/workers/webapp.php"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string(r#"{"orderID":"1"}"#)
-                .set_delay(Duration::from_secs(3)),
-        )
-        .named("webapp.php slow")
-        .expect(1)
-        .mount(&server)
-        .await;
-    let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(1), 1));
-    let err = client.create_sale(&sale).await.unwrap_err();
+    let late = Failure::Slow(r#"{"orderID":"1"}"#).response();
+    let err = failed_sale(RetryPolicy::default(), 1, late, "webapp.php slow").await;
     assert!(err.is_timeout(), "{err:?}");
     assert!(err.may_have_been_applied());
     assert_no_key(&err);
@@ -384,16 +358,8 @@ async fn a_timeout_is_doubtful_and_not_retried() {
 
 #[tokio::test]
 async fn a_non_json_answer_is_reported_and_doubtful() {
-    let (server, client) = spawn().await;
-    Mock::given(method("POST"))
-        .and(path("/workers/webapp.php"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("Commande enregistrée"))
-        .named("webapp.php text")
-        .expect(1)
-        .mount(&server)
-        .await;
-    let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(1), 1));
-    let err = client.create_sale(&sale).await.unwrap_err();
+    let text = ResponseTemplate::new(200).set_body_string("Commande enregistrée");
+    let err = failed_sale(RetryPolicy::none(), 1, text, "webapp.php text").await;
     assert!(err.to_string().contains("Commande enregistrée"), "{err}");
     assert!(err.may_have_been_applied());
 }

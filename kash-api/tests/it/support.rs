@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use kash_api::{KashClient, KashError, RetryPolicy};
-use wiremock::{Match, MockServer, Request};
+use wiremock::matchers::{method, path};
+use wiremock::{Match, Mock, MockBuilder, MockServer, Request, ResponseTemplate};
 
 pub const SHOP: &str = "4242";
 /// Long and unusual so that a leak cannot hide in other text.
@@ -38,6 +39,123 @@ pub async fn spawn_with(retry: RetryPolicy) -> (MockServer, KashClient) {
         .build()
         .unwrap();
     (server, client)
+}
+
+/// A mock of `verb` (`GET`, `POST`) on the POS script `script` (`/workers/{script}`).
+pub fn on(verb: &str, script: &str) -> MockBuilder {
+    Mock::given(method(verb)).and(path(format!("/workers/{script}")))
+}
+
+/// Every mock here is named and counted.
+pub trait MountOnce {
+    /// Mounts the mock on `server` as `name`, expected exactly once.
+    fn once(self, server: &MockServer, name: impl Into<String>) -> impl Future<Output = ()>;
+}
+
+impl MountOnce for Mock {
+    fn once(self, server: &MockServer, name: impl Into<String>) -> impl Future<Output = ()> {
+        self.named(name).expect(1).mount(server)
+    }
+}
+
+/// Mounts `GET script` with exactly this query, answered 200 with `body`, named after the
+/// script and expected once.
+pub async fn mount_get(server: &MockServer, script: &str, query: &[(&str, &str)], body: &str) {
+    mount_ok(server, "GET", script, exact_query(query), body).await;
+}
+
+/// Mounts `POST script` with exactly this form, answered 200 with `body`, named after the
+/// script and expected once.
+pub async fn mount_post(server: &MockServer, script: &str, form: FormBody, body: &str) {
+    mount_ok(server, "POST", script, form, body).await;
+}
+
+async fn mount_ok(
+    server: &MockServer,
+    verb: &str,
+    script: &str,
+    matcher: impl Match + 'static,
+    body: &str,
+) {
+    on(verb, script)
+        .and(matcher)
+        .respond_with(ResponseTemplate::new(200).set_body_string(body))
+        .once(server, script)
+        .await;
+}
+
+/// A server on which nothing may arrive: a request refused before sending must not reach it.
+pub async fn nothing_may_be_sent(server: &MockServer) {
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200))
+        .named("nothing may be sent")
+        .expect(0)
+        .mount(server)
+        .await;
+}
+
+/// A 200 with `body` that comes too late for the client's timeout.
+pub fn slow(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_string(body)
+        .set_delay(Duration::from_secs(3))
+}
+
+/// A failure of the POS, and what the client must make of it.
+#[derive(Debug, Clone, Copy)]
+pub enum Failure {
+    /// A 200 carrying the PHP error envelope: an explicit refusal.
+    Envelope,
+    /// A 200 carrying a PHP fatal-error page instead of JSON: nothing certain.
+    PhpPage,
+    /// An HTML error page with this 5xx status.
+    ServerError(u16),
+    /// This body, too late: a timeout.
+    Slow(&'static str),
+}
+
+impl Failure {
+    /// The answer that plays this failure.
+    pub fn response(self) -> ResponseTemplate {
+        match self {
+            Self::Envelope => {
+                ResponseTemplate::new(200).set_body_string(fixture!("error_envelope.json"))
+            }
+            Self::PhpPage => ResponseTemplate::new(200).set_body_string(fixture!("php_fatal.html")),
+            Self::ServerError(status) => {
+                ResponseTemplate::new(status).set_body_string(fixture!("server_error.html"))
+            }
+            Self::Slow(body) => slow(body),
+        }
+    }
+
+    /// Asserts that `err` is what this failure must give, naming the failure if not, and that
+    /// it holds no key.
+    pub fn check(self, err: &KashError) {
+        let expected = match self {
+            Self::Envelope => matches!(err, KashError::Api { explicit: true, .. }),
+            Self::PhpPage => matches!(
+                err,
+                KashError::Api {
+                    explicit: false,
+                    ..
+                }
+            ),
+            Self::ServerError(s) => matches!(err, KashError::Api { status, .. } if *status == s),
+            Self::Slow(_) => err.is_timeout(),
+        };
+        assert!(expected, "{self:?}: got {err:?}");
+        assert_no_key(err);
+    }
+}
+
+/// Asserts a [`KashError::Api`] error whose `explicit` flag is `explicit`: the POS refused
+/// plainly (`true`), or answered a page or text that says nothing certain (`false`).
+pub fn assert_api(err: &KashError, explicit: bool) {
+    assert!(
+        matches!(err, KashError::Api { explicit: e, .. } if *e == explicit),
+        "expected an Api error with explicit: {explicit}, got {err:?}"
+    );
 }
 
 /// One global subscriber at TRACE for the whole test binary (so that no callsite is ever
@@ -241,27 +359,26 @@ pub fn strings_to_numbers(v: &serde_json::Value) -> serde_json::Value {
 
 /// Keeps only the id of each item (the key `id` or `orderID`).
 pub fn only_ids(v: &serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::Array(a) => Value::Array(
-            a.iter()
-                .map(|item| match item {
-                    Value::Object(o) => Value::Object(
-                        o.iter()
-                            .filter(|(k, _)| *k == "id" || *k == "orderID")
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect(),
-                    ),
-                    other => other.clone(),
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    }
+    map_fields(v, |is_id, value| is_id.then(|| value.clone()))
 }
 
 /// Replaces every value but the id with an empty string.
 pub fn blank_values(v: &serde_json::Value) -> serde_json::Value {
+    map_fields(v, |is_id, value| {
+        Some(if is_id {
+            value.clone()
+        } else {
+            serde_json::Value::String(String::new())
+        })
+    })
+}
+
+/// Rewrites each field of each object in an array: `f(is_id, value)` gives the new value, or
+/// `None` to drop the field. Anything but an array of objects is kept as it is.
+fn map_fields(
+    v: &serde_json::Value,
+    f: impl Fn(bool, &serde_json::Value) -> Option<serde_json::Value>,
+) -> serde_json::Value {
     use serde_json::Value;
     match v {
         Value::Array(a) => Value::Array(
@@ -269,12 +386,9 @@ pub fn blank_values(v: &serde_json::Value) -> serde_json::Value {
                 .map(|item| match item {
                     Value::Object(o) => Value::Object(
                         o.iter()
-                            .map(|(k, v)| {
-                                if k == "id" || k == "orderID" {
-                                    (k.clone(), v.clone())
-                                } else {
-                                    (k.clone(), Value::String(String::new()))
-                                }
+                            .filter_map(|(k, v)| {
+                                let is_id = k == "id" || k == "orderID";
+                                f(is_id, v).map(|v| (k.clone(), v))
                             })
                             .collect(),
                     ),

@@ -1,8 +1,6 @@
 //! The catalogue, stock, customer, VAT and payment-mode writes: `shopID`, `key`,
 //! `data[...]` with only the fields given.
 
-use std::time::Duration;
-
 use kash_api::customers::CustomerFields;
 use kash_api::departments::{DepartmentFields, DepartmentGroupFields};
 use kash_api::ids::*;
@@ -11,25 +9,19 @@ use kash_api::products::ProductFields;
 use kash_api::variations::{VariationChoiceFields, VariationFields};
 use kash_api::vat_rates::VatRateFields;
 use kash_api::{Decimal, KashError, RetryPolicy};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::fixture;
-use crate::support::{Auth, assert_no_key, form_body, spawn, spawn_with};
+use crate::support::{
+    Auth, Failure, MountOnce, form_body, mount_post, nothing_may_be_sent, on, spawn, spawn_with,
+};
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
 async fn mount_write(server: &MockServer, script: &str, pairs: &[(&str, &str)], body: &str) {
-    Mock::given(method("POST"))
-        .and(path(format!("/workers/{script}")))
-        .and(form_body(Auth::ShopId, pairs))
-        .respond_with(ResponseTemplate::new(200).set_body_string(body))
-        .named(script.to_owned())
-        .expect(1)
-        .mount(server)
-        .await;
+    mount_post(server, script, form_body(Auth::ShopId, pairs), body).await;
 }
 
 #[tokio::test]
@@ -384,19 +376,10 @@ async fn vat_rate_and_payment_mode_writes() {
     client.delete_payment_mode(PaymentModeId(8)).await.unwrap();
 }
 
-async fn refused_before_sending(server: &MockServer) {
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(200))
-        .named("nothing may be sent")
-        .expect(0)
-        .mount(server)
-        .await;
-}
-
 #[tokio::test]
 async fn invalid_writes_are_refused_before_sending() {
     let (server, client) = spawn().await;
-    refused_before_sending(&server).await;
+    nothing_may_be_sent(&server).await;
     let cases: Vec<(KashError, &str)> = vec![
         (
             client
@@ -488,67 +471,31 @@ async fn invalid_writes_are_refused_before_sending() {
 #[tokio::test]
 async fn write_errors_are_reported_and_never_retried() {
     let (server, client) = spawn_with(RetryPolicy::default()).await;
-    Mock::given(method("POST"))
-        .and(path("/workers/editPlu.php"))
-        .and(form_body(
-            Auth::ShopId,
-            &[("id", "1"), ("data[stock]", "5")],
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture!("error_envelope.json")))
-        .named("editPlu.php refused")
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/workers/editPlu.php"))
-        .and(form_body(
-            Auth::ShopId,
-            &[("id", "2"), ("data[stock]", "5")],
-        ))
-        .respond_with(ResponseTemplate::new(500).set_body_string(fixture!("server_error.html")))
-        .named("editPlu.php 500")
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/workers/editPlu.php"))
-        .and(form_body(
-            Auth::ShopId,
-            &[("id", "3"), ("data[stock]", "5")],
-        ))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string("OK")
-                .set_delay(Duration::from_secs(3)),
-        )
-        .named("editPlu.php slow")
-        .expect(1)
-        .mount(&server)
-        .await;
-    let stock = || ProductFields::new().stock(Decimal::from(5));
-    let err = client
-        .update_product(ProductId(1), stock())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, KashError::Api { explicit: true, .. }),
-        "{err:?}"
-    );
-    assert!(!err.may_have_been_applied());
-    assert_no_key(&err);
-    let err = client
-        .update_product(ProductId(2), stock())
-        .await
-        .unwrap_err();
-    assert!(matches!(err, KashError::Api { status: 500, .. }), "{err:?}");
-    assert!(err.may_have_been_applied());
-    assert_no_key(&err);
-    let err = client
-        .update_product(ProductId(3), stock())
-        .await
-        .unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
-    assert_no_key(&err);
+    // Each failure, and whether the write may have been applied all the same.
+    let cases = [
+        (1, Failure::Envelope, false),
+        (2, Failure::ServerError(500), true),
+        (3, Failure::Slow("OK"), true),
+    ];
+    for (id, failure, _) in cases {
+        let id = id.to_string();
+        on("POST", "editPlu.php")
+            .and(form_body(
+                Auth::ShopId,
+                &[("id", &id), ("data[stock]", "5")],
+            ))
+            .respond_with(failure.response())
+            .once(&server, format!("editPlu.php {failure:?}"))
+            .await;
+    }
+    for (id, failure, applied) in cases {
+        let err = client
+            .update_product(ProductId(id), ProductFields::new().stock(Decimal::from(5)))
+            .await
+            .unwrap_err();
+        failure.check(&err);
+        assert_eq!(err.may_have_been_applied(), applied, "{failure:?}: {err:?}");
+    }
 }
 
 #[tokio::test]
@@ -559,13 +506,10 @@ async fn write_answers_in_every_plausible_shape() {
         ("2", r#""132""#),
         ("3", r#"{"result":"OK","insertId":133}"#),
     ] {
-        Mock::given(method("POST"))
-            .and(path("/workers/addVariation.php"))
+        on("POST", "addVariation.php")
             .and(form_body(Auth::ShopId, &[("data[title]", id)]))
             .respond_with(ResponseTemplate::new(200).set_body_string(body))
-            .named(format!("addVariation.php {id}"))
-            .expect(1)
-            .mount(&server)
+            .once(&server, format!("addVariation.php {id}"))
             .await;
     }
     let ids: Vec<_> = futures_ids(&client).await;
