@@ -4,7 +4,7 @@ use kash_api::orders::ListOrders;
 use kash_sandbox::Sandbox;
 use serde_json::{Value, json};
 
-use crate::support::{client, get_script, raw, start};
+use crate::support::{client, fetch_json, get_script, raw, start};
 
 async fn get(sandbox: &Sandbox, script: &str, params: &[(&str, &str)]) -> String {
     get_script(sandbox, script, params)
@@ -87,7 +87,7 @@ async fn the_option_over_http() {
     let sandbox = start().await;
     let http = raw();
     let url = format!("{}/_sandbox/options", sandbox.base_url());
-    let current: Value = http.get(&url).send().await.unwrap().json().await.unwrap();
+    let current: Value = fetch_json(http.get(&url)).await;
     assert_eq!(current, json!({"list_items": true}));
 
     let r = http
@@ -97,7 +97,7 @@ async fn the_option_over_http() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let current: Value = http.get(&url).send().await.unwrap().json().await.unwrap();
+    let current: Value = fetch_json(http.get(&url)).await;
     assert_eq!(current, json!({"list_items": false}));
     assert!(has_items(&week_orders(&sandbox).await).iter().all(|h| !h));
 
