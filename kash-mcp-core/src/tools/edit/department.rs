@@ -24,32 +24,23 @@ use crate::{t, tr};
 /// The arguments of `department_create` and `department_update`.
 #[serde_as]
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct DepartmentArgs {
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     department_id: Option<DepartmentId>,
-    #[serde(default)]
     title: Option<String>,
-    #[serde(default)]
     short_title: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     vat_id: Option<VatRateId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     eat_in_vat_id: Option<VatRateId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     group_id: Option<DepartmentGroupId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     price: Option<Decimal>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     position: Option<i64>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     keyboard_hidden: Option<bool>,
 }
 

@@ -26,60 +26,41 @@ use crate::{t, tr};
 /// The arguments of `product_create` and `product_update`.
 #[serde_as]
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct ProductArgs {
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     product_id: Option<ProductId>,
-    #[serde(default)]
     title: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     price: Option<Decimal>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     department_id: Option<DepartmentId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     vat_id: Option<VatRateId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     eat_in_vat_id: Option<VatRateId>,
-    #[serde(default)]
     short_title: Option<String>,
-    #[serde(default)]
     description: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     buying_price: Option<Decimal>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     barcode: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     stock: Option<Decimal>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     stock_alert: Option<Decimal>,
     #[serde_as(as = "Option<kash_api::de::LenientList>")]
-    #[serde(default)]
     variations: Option<Vec<VariationId>>,
-    #[serde(default)]
     internal_id: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     position: Option<i64>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     keyboard_hidden: Option<bool>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     shop_hidden: Option<bool>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     needs_preparation: Option<bool>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     stock_delta: Option<Decimal>,
 }
 

@@ -138,20 +138,15 @@ pub(crate) enum Format {
 }
 
 #[serde_as]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 struct ListArgs {
-    #[serde(default)]
     format: Format,
-    #[serde(default)]
     query: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     limit: Option<u64>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     offset: Option<u64>,
-    #[serde(default)]
     fields: Option<FieldsArg>,
 }
 

@@ -38,36 +38,24 @@ pub(super) enum PaidArg {
 }
 
 #[serde_as]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct OrdersArgs {
-    #[serde(default)]
     kind: Option<KindArg>,
-    #[serde(default)]
     period: Option<String>,
-    #[serde(default)]
     from: Option<String>,
-    #[serde(default)]
     to: Option<String>,
-    #[serde(default)]
     delivery_method: Option<MethodArg>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     customer_id: Option<CustomerId>,
-    #[serde(default)]
     customer: Option<String>,
-    #[serde(default)]
     payment_state: Option<PaidArg>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     with_lines: Option<bool>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     limit: Option<u64>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     offset: Option<u64>,
-    #[serde(default)]
     fields: Option<FieldsArg>,
 }
 

@@ -21,22 +21,16 @@ use crate::tools::{Ctx, done};
 use crate::views::{Amount, OrderView, delivery_method_label, payment_label};
 
 #[serde_as]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct PendingArgs {
-    #[serde(default)]
     delivery_method: Option<MethodArg>,
-    #[serde(default)]
     period: Option<String>,
-    #[serde(default)]
     query: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     limit: Option<u64>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     offset: Option<u64>,
-    #[serde(default)]
     fields: Option<FieldsArg>,
 }
 
