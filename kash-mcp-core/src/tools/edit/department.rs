@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_with::serde_as;
 
 use super::{
-    Change, Kind, MAX_PRICE, RecordKind, Words, change, check_title, check_vat, flag, id_prop,
-    id_value, int, num, text, text_prop, unknown_ref, up,
+    Change, Kind, MAX_PRICE, RecordKind, Words, change, check_ref, check_title, check_vat, flag,
+    id_prop, id_value, int, num, text, text_prop, up,
 };
 use crate::call::Call;
 use crate::error::ToolResult;
@@ -229,15 +229,9 @@ async fn fields(
         &crate::lists_cache::vat_rates(&products, &departments),
         &[args.vat_id, args.eat_in_vat_id],
     )?;
-    if let Some(g) = args.group_id
-        && !groups.iter().any(|x| x.id == g)
-    {
-        return Err(unknown_ref(
-            lang,
-            ("department group", "de groupe de rayons"),
-            g,
-            groups.iter().map(|x| (x.title.clone(), x.id.to_string())),
-        ));
+    if let Some(g) = args.group_id {
+        let what = ("department group", "de groupe de rayons");
+        check_ref(lang, what, g, &groups, |x| (x.id, &x.title))?;
     }
     let mut fields = DepartmentFields::new();
     fields.title = args.title.as_ref().map(|t| t.trim().to_owned());

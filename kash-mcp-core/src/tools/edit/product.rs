@@ -12,8 +12,8 @@ use serde_json::json;
 use serde_with::serde_as;
 
 use super::{
-    Change, FieldValue, Kind, MAX_PRICE, MAX_STOCK, RecordKind, Words, change, check_title,
-    check_vat, flag, id_prop, id_value, int, num, text, text_prop, unknown_ref, up,
+    Change, FieldValue, Kind, MAX_PRICE, MAX_STOCK, RecordKind, Words, change, check_ref,
+    check_title, check_vat, flag, id_prop, id_value, int, num, text, text_prop, up,
 };
 use crate::call::Call;
 use crate::error::{ToolError, ToolResult};
@@ -350,17 +350,9 @@ async fn fields(
     .map_err(up(lang))?;
     let vat_known = crate::lists_cache::vat_rates(&products, &departments);
     check_vat(lang, &vat_known, &[args.vat_id, args.eat_in_vat_id])?;
-    if let Some(d) = args.department_id
-        && !departments.iter().any(|x| x.id == d)
-    {
-        return Err(unknown_ref(
-            lang,
-            ("department", "de rayon"),
-            d,
-            departments
-                .iter()
-                .map(|x| (x.title.clone(), x.id.to_string())),
-        ));
+    if let Some(d) = args.department_id {
+        let what = ("department", "de rayon");
+        check_ref(lang, what, d, &departments, |x| (x.id, &x.title))?;
     }
     if let Some(vs) = &args.variations {
         if vs.len() > 5 {
@@ -370,15 +362,9 @@ async fn fields(
                 "5 déclinaisons au plus."
             )));
         }
-        if let Some(v) = vs.iter().find(|v| !variations.iter().any(|x| x.id == **v)) {
-            return Err(unknown_ref(
-                lang,
-                ("variation", "de déclinaison"),
-                v,
-                variations
-                    .iter()
-                    .map(|x| (x.title.clone(), x.id.to_string())),
-            ));
+        for v in vs {
+            let what = ("variation", "de déclinaison");
+            check_ref(lang, what, *v, &variations, |x| (x.id, &x.title))?;
         }
     }
     let mut fields = ProductFields::new();
