@@ -52,16 +52,21 @@ impl FromStr for Toolset {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim().to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
-            .find(|x| x.name() == t)
-            .ok_or_else(|| {
-                format!(
-                    "unknown toolset `{s}`: use {}",
-                    Self::ALL.map(Toolset::name).join(", ")
-                )
-            })
+        by_name(&Self::ALL, Self::name, &t)
+            .map_err(|names| format!("unknown toolset `{s}`: use {names}"))
     }
+}
+
+/// The one of `all` whose `name` is `wanted`; otherwise the names, for the error.
+pub(crate) fn by_name<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    wanted: &str,
+) -> Result<T, String> {
+    all.iter()
+        .copied()
+        .find(|x| name(*x) == wanted)
+        .ok_or_else(|| all.iter().map(|x| name(*x)).collect::<Vec<_>>().join(", "))
 }
 
 impl fmt::Display for Toolset {

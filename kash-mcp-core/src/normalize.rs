@@ -16,6 +16,13 @@ pub(crate) fn rename(args: &mut JsonObject, old: &str, new: &str) {
     }
 }
 
+/// Renames each `(old, new)` of `renames` in turn, as [`rename`] does.
+pub(crate) fn rename_all(args: &mut JsonObject, renames: &[(&str, &str)]) {
+    for (old, new) in renames {
+        rename(args, old, new);
+    }
+}
+
 /// Replaces the value of `key` by `f(value)` when `f` recognises it.
 pub(crate) fn map_value(args: &mut JsonObject, key: &str, f: impl Fn(&Value) -> Option<Value>) {
     if let Some(v) = args.get_mut(key)

@@ -8,6 +8,7 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan, Zoned};
 
+use crate::config::by_name;
 use crate::i18n::{self, Lang};
 use crate::tr;
 
@@ -77,15 +78,8 @@ impl FromStr for Preset {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-        Self::ALL
-            .into_iter()
-            .find(|p| p.name() == t)
-            .ok_or_else(|| {
-                format!(
-                    "unknown period `{s}`: use one of {}",
-                    Self::ALL.map(Preset::name).join(", ")
-                )
-            })
+        by_name(&Self::ALL, Self::name, &t)
+            .map_err(|names| format!("unknown period `{s}`: use one of {names}"))
     }
 }
 
@@ -277,29 +271,22 @@ pub fn parse_bound(text: &str, tz: &TimeZone, end: bool) -> Option<Zoned> {
         let day = if end { d.tomorrow().ok()? } else { d };
         return day.to_zoned(tz.clone()).ok();
     }
-    if let Ok(ts) = t.parse::<Timestamp>() {
-        let z = ts.to_zoned(tz.clone());
-        return if end {
+    // A date-time: an end includes its second.
+    let bound = |z: Zoned| {
+        if end {
             z.checked_add(1.second()).ok()
         } else {
             Some(z)
-        };
+        }
+    };
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        return bound(ts.to_zoned(tz.clone()));
     }
     if let Ok(z) = t.parse::<Zoned>() {
-        let z = z.with_time_zone(tz.clone());
-        return if end {
-            z.checked_add(1.second()).ok()
-        } else {
-            Some(z)
-        };
+        return bound(z.with_time_zone(tz.clone()));
     }
     if let Ok(dt) = t.parse::<DateTime>() {
-        let z = tz.to_ambiguous_zoned(dt).compatible().ok()?;
-        return if end {
-            z.checked_add(1.second()).ok()
-        } else {
-            Some(z)
-        };
+        return bound(tz.to_ambiguous_zoned(dt).compatible().ok()?);
     }
     None
 }

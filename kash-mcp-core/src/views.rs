@@ -26,17 +26,26 @@ impl Serialize for Amount {
     }
 }
 
-impl JsonSchema for Amount {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Amount".into()
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({"type": "number"})
-    }
+/// `JsonSchema` for a type serialized by hand: its name, and its schema (written inline
+/// wherever it is used).
+macro_rules! inline_schema {
+    ($ty:ty, $name:literal, $schema:tt) => {
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                $name.into()
+            }
+            fn inline_schema() -> bool {
+                true
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!($schema)
+            }
+        }
+    };
 }
+pub(crate) use inline_schema;
+
+inline_schema!(Amount, "Amount", {"type": "number"});
 
 impl From<Decimal> for Amount {
     fn from(d: Decimal) -> Self {
@@ -137,17 +146,7 @@ impl Serialize for Num {
     }
 }
 
-impl JsonSchema for Num {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Num".into()
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({"type": "number"})
-    }
-}
+inline_schema!(Num, "Num", {"type": "number"});
 
 /// A customer reference.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -149,6 +149,21 @@ pub struct Customer {
 }
 
 impl Customer {
+    /// Whether the country is unset, or two letters that `letter` accepts (`webapp.php` wants
+    /// capitals, the back office either case).
+    pub fn country_ok(&self, letter: fn(&char) -> bool) -> bool {
+        let c = &self.country;
+        c.is_empty() || (c.len() == 2 && c.chars().all(|x| letter(&x)))
+    }
+
+    /// The first of `lat` and `lng` that is set but not a finite number: its name and value.
+    pub fn bad_coordinate(&self) -> Option<(&'static str, &str)> {
+        [("lat", &self.lat), ("lng", &self.lng)]
+            .into_iter()
+            .find(|(_, v)| !v.is_empty() && v.parse::<f64>().map_or(true, |x| !x.is_finite()))
+            .map(|(k, v)| (k, v.as_str()))
+    }
+
     pub fn display_name(&self) -> String {
         let name = format!("{} {}", self.first_name.trim(), self.last_name.trim())
             .trim()

@@ -356,18 +356,14 @@ fn create_customer(d: &mut ShopData, fields: &[(&str, &str)], now: i64) -> Resul
     {
         return Err("Nouveau client : nom, prénom, email ou téléphone obligatoire".into());
     }
-    if !c.country.is_empty()
-        && (c.country.len() != 2 || !c.country.chars().all(|x| x.is_ascii_uppercase()))
-    {
+    if !c.country_ok(char::is_ascii_uppercase) {
+        let country = &c.country;
         return Err(format!(
-            "client[pays] « {} » invalide : code ISO (FR)",
-            c.country
+            "client[pays] « {country} » invalide : code ISO (FR)"
         ));
     }
-    for (k, v) in [("lat", &c.lat), ("lng", &c.lng)] {
-        if !v.is_empty() && v.parse::<f64>().map_or(true, |x| !x.is_finite()) {
-            return Err(format!("client[{k}] « {v} » invalide"));
-        }
+    if let Some((k, v)) = c.bad_coordinate() {
+        return Err(format!("client[{k}] « {v} » invalide"));
     }
     let id = c.id;
     d.next_ids.customer += 1;

@@ -167,41 +167,27 @@ pub fn credentials_for(seed: u64, taken: &[String], first: bool) -> ShopCredenti
 impl AppState {
     /// The shop with these credentials.
     pub fn shop(&self, shop_id: &str, key: &str) -> Option<Arc<ShopHandle>> {
-        let shops = self.shops.read().ok()?;
-        shops
-            .iter()
-            .find(|s| {
-                s.data
-                    .read()
-                    .map(|d| d.shop_id == shop_id && d.api_key == key)
-                    .unwrap_or(false)
-            })
-            .cloned()
+        self.find_shop(|d| d.shop_id == shop_id && d.api_key == key)
     }
 
     /// The shop with this id, whatever the key (for the library's own accessors).
     pub fn shop_by_id(&self, shop_id: &str) -> Option<Arc<ShopHandle>> {
-        let shops = self.shops.read().ok()?;
-        shops
-            .iter()
-            .find(|s| s.data.read().map(|d| d.shop_id == shop_id).unwrap_or(false))
-            .cloned()
+        self.find_shop(|d| d.shop_id == shop_id)
     }
 
     /// The shop whose back-office login this is.
     pub fn shop_by_login(&self, login: &str, password: &str) -> Option<Arc<ShopHandle>> {
+        self.find_shop(|d| {
+            d.login.login.eq_ignore_ascii_case(login.trim()) && d.login.password == password
+        })
+    }
+
+    /// The first shop whose data `matches` (a shop whose lock is poisoned never does).
+    fn find_shop(&self, matches: impl Fn(&ShopData) -> bool) -> Option<Arc<ShopHandle>> {
         let shops = self.shops.read().ok()?;
         shops
             .iter()
-            .find(|s| {
-                s.data
-                    .read()
-                    .map(|d| {
-                        d.login.login.eq_ignore_ascii_case(login.trim())
-                            && d.login.password == password
-                    })
-                    .unwrap_or(false)
-            })
+            .find(|s| s.data.read().is_ok_and(|d| matches(&d)))
             .cloned()
     }
 

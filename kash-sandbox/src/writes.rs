@@ -744,18 +744,14 @@ fn customer_fields(data: &Data<'_>, c: &mut Customer) -> R<()> {
             *slot = v;
         }
     }
-    if !c.country.is_empty()
-        && (c.country.len() != 2 || !c.country.chars().all(|x| x.is_ascii_alphabetic()))
-    {
+    if !c.country_ok(char::is_ascii_alphabetic) {
+        let country = &c.country;
         return Err(format!(
-            "data[country] « {} » : code ISO attendu (FR)",
-            c.country
+            "data[country] « {country} » : code ISO attendu (FR)"
         ));
     }
-    for (k, v) in [("lat", &c.lat), ("lng", &c.lng)] {
-        if !v.is_empty() && v.parse::<f64>().map_or(true, |x| !x.is_finite()) {
-            return Err(format!("data[{k}] « {v} » : nombre attendu"));
-        }
+    if let Some((k, v)) = c.bad_coordinate() {
+        return Err(format!("data[{k}] « {v} » : nombre attendu"));
     }
     if let Some(v) = data.flag("blacklist")? {
         c.blacklist = v;

@@ -12,9 +12,12 @@ use std::time::Duration;
 
 use kash_mcp_core::{Caller, Clock, Config, KashMcp, Lang, MemoryStore, Shop, StaticShop, Store};
 use kash_sandbox::{Sandbox, SandboxConfig};
-use rmcp::model::{CallToolRequestParams, CallToolResult, ProtocolVersion, Tool};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResult, GetPromptRequestParams, GetPromptResult,
+    ProtocolVersion, Tool,
+};
 use rmcp::service::{RoleClient, RunningService};
-use rmcp::{ClientLifecycleMode, ClientServiceExt, ServiceExt};
+use rmcp::{ClientLifecycleMode, ClientServiceExt, ServiceError, ServiceExt};
 use serde_json::{Map, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
 use tokio::process::{Child, Command};
@@ -237,14 +240,7 @@ pub async fn connect_http(url: &str, token: &str, era: Era, client: TestClient) 
     use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
     let config = StreamableHttpClientTransportConfig::with_uri(url.to_owned()).auth_header(token);
     let transport = StreamableHttpClientTransport::from_config(config);
-    let client = start_client(client, transport, era).await;
-    let tools = client.list_all_tools().await.unwrap_or_default();
-    Session {
-        client,
-        tools,
-        process: None,
-        called: Mutex::default(),
-    }
+    open(client, transport, era, None).await
 }
 
 /// A `kash-stdio` command with the test clock, no inherited credentials and every log.
@@ -274,19 +270,13 @@ pub async fn spawn(mut cmd: Command, era: Era, client: TestClient) -> Session {
     };
     let stderr = capture(child.stderr.take().unwrap());
     let stdin = child.stdin.take().unwrap();
-    let client = start_client(client, (out, stdin), era).await;
-    let tools = client.list_all_tools().await.unwrap_or_default();
-    Session {
-        client,
-        tools,
-        process: Some(Process {
-            child,
-            stdout,
-            stderr,
-            server: false,
-        }),
-        called: Mutex::default(),
-    }
+    let process = Process {
+        child,
+        stdout,
+        stderr,
+        server: false,
+    };
+    open(client, (out, stdin), era, Some(process)).await
 }
 
 /// A server in this process on `sandbox`, configured by `flags` and `extra`.
@@ -341,12 +331,21 @@ pub async fn serve_in_process(server: KashMcp, era: Era, client: TestClient) -> 
             let _ = running.waiting().await;
         }
     });
-    let client = start_client(client, client_io, era).await;
+    open(client, client_io, era, None).await
+}
+
+/// A session over `io`: the client started in `era`, and the tools the server lists.
+async fn open<T, E, A>(client: TestClient, io: T, era: Era, process: Option<Process>) -> Session
+where
+    T: rmcp::transport::IntoTransport<RoleClient, E, A>,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let client = start_client(client, io, era).await;
     let tools = client.list_all_tools().await.unwrap_or_default();
     Session {
         client,
         tools,
-        process: None,
+        process,
         called: Mutex::default(),
     }
 }
@@ -442,6 +441,12 @@ impl Session {
             .as_ref()
             .map(|p| format!("{}\n{}", p.stdout.text(), p.stderr.text()))
             .unwrap_or_default()
+    }
+
+    /// Gets the prompt `name` with `args` (an object).
+    pub async fn prompt(&self, name: &str, args: Value) -> Result<GetPromptResult, ServiceError> {
+        let params = GetPromptRequestParams::new(name.to_owned()).with_arguments(obj(args));
+        self.client.get_prompt(params).await
     }
 
     /// Closes the client; a `kash-stdio` child must exit (its status), a `kash-http` child is

@@ -87,6 +87,18 @@ pub struct Query {
     pub payment: Option<i64>,
 }
 
+impl Query {
+    /// The orders of the local days `from` to `to` (`YYYY-MM-DD`, both included) in `tz`.
+    pub fn days(from: &str, to: &str, tz: &TimeZone) -> Self {
+        let end = to.parse::<jiff::civil::Date>().unwrap().tomorrow().unwrap();
+        Self {
+            from: Some(midnight(from, tz)),
+            to: Some(midnight(&end.to_string(), tz)),
+            ..Self::default()
+        }
+    }
+}
+
 /// The figures of a set of orders, in cents and thousandths.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fig {

@@ -424,15 +424,10 @@ pub(crate) async fn load(
     // Lines, when needed and missing from the list.
     if options.lines {
         let mut need: Vec<(Date, u64)> = Vec::new();
-        for (date, day) in &found {
-            need.extend(
-                day.orders
-                    .iter()
-                    .filter(|o| !o.lines_known)
-                    .map(|o| (*date, o.id)),
-            );
-        }
-        for (date, day) in &cached {
+        let days = found
+            .iter()
+            .chain(cached.iter().map(|(date, day)| (date, day.as_ref())));
+        for (date, day) in days {
             need.extend(
                 day.orders
                     .iter()

@@ -5,9 +5,17 @@ use std::time::{Duration, Instant};
 use kash_api::ids::ProductId;
 use kash_api::sales::{NewSale, PaymentState, SaleLine};
 use kash_api::{KashClient, KashError, RetryPolicy, TransportKind};
-use kash_sandbox::{FaultConfig, FaultMode};
+use kash_sandbox::{FaultConfig, FaultMode, Sandbox};
 
-use crate::support::{client, raw, start};
+use crate::support::{builder, client, fetch_json, raw, start};
+
+/// Asserts that `value` matches `pattern`, and shows it when not.
+macro_rules! assert_matches {
+    ($value:expr, $pattern:pat) => {{
+        let value = &$value;
+        assert!(matches!(value, $pattern), "{value:?}")
+    }};
+}
 
 fn faulty(mode: FaultMode, count: Option<u32>) -> FaultConfig {
     FaultConfig {
@@ -17,59 +25,52 @@ fn faulty(mode: FaultMode, count: Option<u32>) -> FaultConfig {
     }
 }
 
+/// The error of a `getTables.php` call that the sandbox fails once with `mode`.
+async fn fails_once(sandbox: &Sandbox, c: &KashClient, mode: FaultMode) -> KashError {
+    sandbox.set_faults(faulty(mode, Some(1)));
+    c.list_tables().await.unwrap_err()
+}
+
 #[tokio::test]
 async fn each_failure_mode_reaches_the_client_as_the_right_error() {
     let sandbox = start().await;
     let c = client(&sandbox);
 
-    sandbox.set_faults(faulty(FaultMode::Http500, Some(1)));
-    let err = c.list_tables().await.unwrap_err();
-    assert!(matches!(err, KashError::Api { status: 500, .. }), "{err:?}");
+    let err = fails_once(&sandbox, &c, FaultMode::Http500).await;
+    assert_matches!(err, KashError::Api { status: 500, .. });
     assert!(err.to_string().contains("Internal Server Error"));
     assert!(
         c.list_tables().await.is_ok(),
         "count 1: the next request is fine"
     );
 
-    sandbox.set_faults(faulty(FaultMode::ErrorBody, Some(1)));
-    let err = c.list_tables().await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            KashError::Api {
-                status: 200,
-                explicit: true,
-                ..
-            }
-        ),
-        "{err:?}"
+    let err = fails_once(&sandbox, &c, FaultMode::ErrorBody).await;
+    assert_matches!(
+        err,
+        KashError::Api {
+            status: 200,
+            explicit: true,
+            ..
+        }
     );
 
-    sandbox.set_faults(faulty(FaultMode::MalformedJson, Some(1)));
-    let err = c.list_tables().await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            KashError::Api {
-                explicit: false,
-                ..
-            }
-        ),
-        "{err:?}"
+    let err = fails_once(&sandbox, &c, FaultMode::MalformedJson).await;
+    assert_matches!(
+        err,
+        KashError::Api {
+            explicit: false,
+            ..
+        }
     );
     assert!(err.to_string().contains("expected JSON"), "{err}");
 
-    sandbox.set_faults(faulty(FaultMode::CloseMidBody, Some(1)));
-    let err = c.list_tables().await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            KashError::Transport {
-                kind: TransportKind::Interrupted,
-                ..
-            }
-        ),
-        "{err:?}"
+    let err = fails_once(&sandbox, &c, FaultMode::CloseMidBody).await;
+    assert_matches!(
+        err,
+        KashError::Transport {
+            kind: TransportKind::Interrupted,
+            ..
+        }
     );
 
     sandbox.set_faults(FaultConfig {
@@ -78,15 +79,11 @@ async fn each_failure_mode_reaches_the_client_as_the_right_error() {
         slow_ms: Some(3_000),
         ..FaultConfig::default()
     });
-    let impatient = KashClient::builder(
-        &sandbox.credentials().shop_id,
-        &sandbox.credentials().api_key,
-    )
-    .base_url(sandbox.base_url())
-    .timeout(Duration::from_millis(300))
-    .retry(RetryPolicy::none())
-    .build()
-    .unwrap();
+    let impatient = builder(&sandbox)
+        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
     let err = impatient.list_tables().await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
 }
@@ -96,14 +93,10 @@ async fn a_slow_or_cut_sale_is_recorded_and_reported_as_doubtful() {
     let sandbox = start().await;
     let shop = sandbox.credentials().shop_id.clone();
     let count = || sandbox.with_shop(&shop, |d| d.orders.len()).unwrap();
-    let impatient = KashClient::builder(
-        &sandbox.credentials().shop_id,
-        &sandbox.credentials().api_key,
-    )
-    .base_url(sandbox.base_url())
-    .timeout(Duration::from_millis(300))
-    .build()
-    .unwrap();
+    let impatient = builder(&sandbox)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
     let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(1), 1));
     for mode in [
         FaultMode::Slow,
@@ -173,18 +166,14 @@ async fn latency_rate_and_script_filter() {
 #[tokio::test]
 async fn retries_ride_out_a_transient_fault() {
     let sandbox = start().await;
-    let c = KashClient::builder(
-        &sandbox.credentials().shop_id,
-        &sandbox.credentials().api_key,
-    )
-    .base_url(sandbox.base_url())
-    .retry(RetryPolicy {
-        max_retries: 2,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(20),
-    })
-    .build()
-    .unwrap();
+    let c = builder(&sandbox)
+        .retry(RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(20),
+        })
+        .build()
+        .unwrap();
     sandbox.set_faults(faulty(FaultMode::Http500, Some(2)));
     assert_eq!(c.list_cashboxes().await.unwrap().len(), 3);
     let statuses: Vec<u16> = sandbox.requests().iter().map(|r| r.status).collect();
@@ -230,24 +219,10 @@ async fn control_routes_over_http() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let current: FaultConfig = http
-        .get(format!("{base}/_sandbox/faults"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let current: FaultConfig = fetch_json(http.get(format!("{base}/_sandbox/faults"))).await;
     assert_eq!(current.mode, Some(FaultMode::ErrorBody));
     assert!(client(&sandbox).list_users().await.is_err());
-    let log: serde_json::Value = http
-        .get(format!("{base}/_sandbox/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: serde_json::Value = fetch_json(http.get(format!("{base}/_sandbox/requests"))).await;
     assert_eq!(log[0]["script"], "getUsers.php");
     assert_eq!(log[0]["fault"], "error_body");
     let r = http
@@ -256,13 +231,6 @@ async fn control_routes_over_http() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let health: serde_json::Value = http
-        .get(format!("{base}/_sandbox/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: serde_json::Value = fetch_json(http.get(format!("{base}/_sandbox/health"))).await;
     assert_eq!(health["ok"], true);
 }

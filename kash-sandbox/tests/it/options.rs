@@ -4,7 +4,7 @@ use kash_api::orders::ListOrders;
 use kash_sandbox::Sandbox;
 use serde_json::{Value, json};
 
-use crate::support::{client, get_script, raw, start};
+use crate::support::{client, fetch_json, get_script, raw, start};
 
 async fn get(sandbox: &Sandbox, script: &str, params: &[(&str, &str)]) -> String {
     get_script(sandbox, script, params)
@@ -82,32 +82,27 @@ async fn lists_can_leave_out_the_order_lines() {
     assert!(has_items(&week_orders(&sandbox).await).iter().all(|h| *h));
 }
 
+/// Sets `options` over HTTP; the status of the answer.
+async fn put_options(http: &reqwest::Client, url: &str, options: Value) -> reqwest::StatusCode {
+    http.put(url).json(&options).send().await.unwrap().status()
+}
+
 #[tokio::test]
 async fn the_option_over_http() {
     let sandbox = start().await;
     let http = raw();
     let url = format!("{}/_sandbox/options", sandbox.base_url());
-    let current: Value = http.get(&url).send().await.unwrap().json().await.unwrap();
+    let current: Value = fetch_json(http.get(&url)).await;
     assert_eq!(current, json!({"list_items": true}));
 
-    let r = http
-        .put(&url)
-        .json(&json!({"list_items": false}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    let current: Value = http.get(&url).send().await.unwrap().json().await.unwrap();
+    let status = put_options(&http, &url, json!({"list_items": false})).await;
+    assert_eq!(status, 204);
+    let current: Value = fetch_json(http.get(&url)).await;
     assert_eq!(current, json!({"list_items": false}));
     assert!(has_items(&week_orders(&sandbox).await).iter().all(|h| !h));
 
-    let r = http
-        .put(&url)
-        .json(&json!({"list_item": true}))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_client_error(), "a misspelt option is refused");
+    let status = put_options(&http, &url, json!({"list_item": true})).await;
+    assert!(status.is_client_error(), "a misspelt option is refused");
 
     let r = http.delete(&url).send().await.unwrap();
     assert_eq!(r.status(), 204);

@@ -5,7 +5,7 @@ use kash_api::KashError;
 use kash_api::ids::ProductId;
 use kash_api::sales::{NewSale, PaymentState, SaleLine};
 
-use crate::support::{client, client_for, post_form, raw, start};
+use crate::support::{client, client_for, fetch_json, post_form, raw, start};
 
 fn message(v: &serde_json::Value) -> String {
     assert_eq!(v["result"], "ERROR", "{v}");
@@ -232,7 +232,7 @@ async fn a_sale_sent_in_the_query_string_is_not_read() {
         c.shop_id,
         c.api_key
     );
-    let v: serde_json::Value = raw().post(url).send().await.unwrap().json().await.unwrap();
+    let v: serde_json::Value = fetch_json(raw().post(url)).await;
     assert!(message(&v).contains("idboutique et key obligatoires"));
     // While the same through kash-api works.
     let sale = NewSale::new(PaymentState::Unpaid).line(SaleLine::catalog(ProductId(1), 1));

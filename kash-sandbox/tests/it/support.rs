@@ -1,8 +1,9 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
-use kash_api::{KashClient, RetryPolicy};
+use kash_api::{KashClient, KashClientBuilder, RetryPolicy};
 use kash_sandbox::{Sandbox, SandboxConfig, ShopCredentials};
+use serde::de::DeserializeOwned;
 
 /// A fixed "now": Tuesday 24 November 2026, 17:30 in Paris.
 pub const NOW: &str = "2026-11-24T16:30:00Z";
@@ -36,6 +37,12 @@ pub fn client_for(base_url: &str, c: &ShopCredentials) -> KashClient {
         .unwrap()
 }
 
+/// A client of the sandbox's shop with kash-api's own defaults, for a test to adjust.
+pub fn builder(sandbox: &Sandbox) -> KashClientBuilder {
+    let c = sandbox.credentials();
+    KashClient::builder(&c.shop_id, &c.api_key).base_url(sandbox.base_url())
+}
+
 /// A raw HTTP client for what kash-api would never send.
 pub fn raw() -> reqwest::Client {
     reqwest::Client::builder()
@@ -52,17 +59,17 @@ pub async fn post_form(
     let body = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish();
-    let text = raw()
+    let request = raw()
         .post(format!("{}/workers/{script}", sandbox.base_url()))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body(body);
+    let text = request.send().await.unwrap().text().await.unwrap();
     serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+}
+
+/// Sends `request` and decodes its JSON answer.
+pub async fn fetch_json<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 /// A GET to a script with the shop's credentials and `params` in the query string.

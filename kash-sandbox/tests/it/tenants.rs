@@ -5,7 +5,7 @@ use kash_api::products::ProductFields;
 use kash_api::sales::{NewSale, PaymentState, SaleLine};
 use kash_api::{Decimal, KashError};
 
-use crate::support::{client, client_for, start};
+use crate::support::{client, client_for, fetch_json, start};
 
 #[tokio::test]
 async fn each_shop_sees_only_its_own_writes() {
@@ -62,15 +62,10 @@ async fn each_shop_sees_only_its_own_writes() {
 #[tokio::test]
 async fn shops_can_be_added_over_http() {
     let sandbox = start().await;
-    let v: serde_json::Value = reqwest::Client::new()
+    let request = reqwest::Client::new()
         .post(format!("{}/_sandbox/shops", sandbox.base_url()))
-        .json(&serde_json::json!({"seed": 9}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json(&serde_json::json!({"seed": 9}));
+    let v: serde_json::Value = fetch_json(request).await;
     let creds: kash_sandbox::ShopCredentials = kash_sandbox::ShopCredentials {
         shop_id: v["shop_id"].as_str().unwrap().into(),
         api_key: v["api_key"].as_str().unwrap().into(),

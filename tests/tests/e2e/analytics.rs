@@ -16,18 +16,7 @@ use serde_json::{Value, json};
 
 /// Local midnight of `from` to local midnight after `to`.
 fn days(from: &str, to: &str) -> Query {
-    let tz = TimeZone::get("Europe/Paris").unwrap();
-    let end = to
-        .parse::<jiff::civil::Date>()
-        .unwrap()
-        .tomorrow()
-        .unwrap()
-        .to_string();
-    Query {
-        from: Some(midnight(from, &tz)),
-        to: Some(midnight(&end, &tz)),
-        ..Query::default()
-    }
+    Query::days(from, to, &TimeZone::get("Europe/Paris").unwrap())
 }
 
 fn opt_cents(v: &Value) -> i64 {

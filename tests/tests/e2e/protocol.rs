@@ -1,10 +1,8 @@
 //! Both protocol eras, resources, prompts, and the old argument names n8n workflows use.
 
 use kash_e2e::client::TestClient;
-use kash_e2e::session::{ERAS, Era, connect, obj, sandbox};
-use rmcp::model::{
-    GetPromptRequestParams, ProtocolVersion, ReadResourceRequestParams, ResourceContents,
-};
+use kash_e2e::session::{ERAS, Era, Session, connect, sandbox};
+use rmcp::model::{ProtocolVersion, ReadResourceRequestParams, ResourceContents};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -41,6 +39,19 @@ async fn both_eras_negotiate_and_get_the_same_tools() {
     assert_eq!(lists[0], lists[1]);
 }
 
+/// The text of the resource at `uri`.
+async fn resource_text(s: &Session, uri: &str) -> String {
+    let read = s
+        .client
+        .read_resource(ReadResourceRequestParams::new(uri))
+        .await
+        .unwrap();
+    let ResourceContents::TextResourceContents { text, .. } = &read.contents[0] else {
+        panic!("text");
+    };
+    text.clone()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resources_and_prompts() {
     let sb = sandbox().await;
@@ -49,24 +60,10 @@ async fn resources_and_prompts() {
         let resources = s.client.list_all_resources().await.unwrap();
         let uris: Vec<&str> = resources.iter().map(|r| r.uri.as_str()).collect();
         assert_eq!(uris, vec!["kash://guide", "kash://shop"]);
-        let guide = s
-            .client
-            .read_resource(ReadResourceRequestParams::new("kash://guide"))
-            .await
-            .unwrap();
-        let ResourceContents::TextResourceContents { text, .. } = &guide.contents[0] else {
-            panic!("text");
-        };
-        assert!(text.contains("`-1`: validated but not paid yet"));
-        let shop = s
-            .client
-            .read_resource(ReadResourceRequestParams::new("kash://shop"))
-            .await
-            .unwrap();
-        let ResourceContents::TextResourceContents { text, .. } = &shop.contents[0] else {
-            panic!("text");
-        };
-        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        let guide = resource_text(&s, "kash://guide").await;
+        assert!(guide.contains("`-1`: validated but not paid yet"));
+        let shop = resource_text(&s, "kash://shop").await;
+        let v: serde_json::Value = serde_json::from_str(&shop).unwrap();
         assert_eq!(v["counts"]["tables"], 25);
         assert_eq!(v["today"], "2026-11-24");
         assert!(!v["lowStock"].as_array().unwrap().is_empty());
@@ -79,10 +76,9 @@ async fn resources_and_prompts() {
         let prompts = s.client.list_all_prompts().await.unwrap();
         assert_eq!(prompts[0].name, "record_sale");
         let p = s
-            .client
-            .get_prompt(
-                GetPromptRequestParams::new("record_sale")
-                    .with_arguments(obj(json!({"order": "2 cafés et un croissant table 84"}))),
+            .prompt(
+                "record_sale",
+                json!({"order": "2 cafés et un croissant table 84"}),
             )
             .await
             .unwrap();

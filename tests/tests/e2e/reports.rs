@@ -14,17 +14,7 @@ use serde_json::{Value, json};
 
 /// The day's figures from the shop's data.
 fn day_total(h: &kash_e2e::harness::Harness, day: &str) -> (u64, String) {
-    let next = day
-        .parse::<jiff::civil::Date>()
-        .unwrap()
-        .tomorrow()
-        .unwrap()
-        .to_string();
-    let q = Query {
-        from: Some(midnight(day, &h.tz)),
-        to: Some(midnight(&next, &h.tz)),
-        ..Query::default()
-    };
+    let q = Query::days(day, day, &h.tz);
     let (fig, _) = h.truth(&q, Group::None);
     let euros = format!("{}.{:02}", fig.revenue / 100, fig.revenue % 100);
     (fig.orders, euros)
@@ -209,10 +199,7 @@ async fn a_week_is_one_compact_exact_report_with_a_link_a_day() {
         assert_eq!(l[i].0, format!("kash://reports/{date}.html"));
     }
     assert!(
-        !h.sandbox
-            .requests()
-            .iter()
-            .any(|r| r.script == "getSales.php"),
+        !asked(&h, "getSales.php"),
         "no daily report is fetched until it is read"
     );
     for part in [
@@ -253,10 +240,7 @@ async fn long_ranges_and_files_stay_small_and_failures_are_said() {
         );
         assert_eq!(links(&r.content).len(), 31, "{format}");
         assert!(
-            !h.sandbox
-                .requests()
-                .iter()
-                .any(|r| r.script == "getSales.php"),
+            !asked(&h, "getSales.php"),
             "{format}: nothing fetched until read"
         );
     }
@@ -316,6 +300,17 @@ fn prompt_text(messages: &[rmcp::model::PromptMessage]) -> String {
         .join("\n")
 }
 
+/// Whether the POS was asked for `script` since the requests were last cleared.
+fn asked(h: &kash_e2e::harness::Harness, script: &str) -> bool {
+    h.sandbox.requests().iter().any(|r| r.script == script)
+}
+
+/// The text of the prompt `name` with `args`.
+async fn prompt_text_of(h: &kash_e2e::harness::Harness, name: &str, args: Value) -> String {
+    let prompt = h.prompt(name, args).await.unwrap();
+    prompt_text(&prompt.messages)
+}
+
 #[tokio::test]
 async fn report_prompts_in_both_languages() {
     for lang in [Lang::En, Lang::Fr] {
@@ -325,42 +320,19 @@ async fn report_prompts_in_both_languages() {
         for name in ["daily_report", "weekly_report", "end_of_day", "record_sale"] {
             assert!(names.contains(&name), "{name} listed");
         }
-        let args = |v: Value| v.as_object().unwrap().clone();
-        let daily = h
-            .client
-            .get_prompt(
-                GetPromptRequestParams::new("daily_report")
-                    .with_arguments(args(json!({"date": "2026-11-20"}))),
-            )
-            .await
-            .unwrap();
-        let text = prompt_text(&daily.messages);
+        let text = prompt_text_of(&h, "daily_report", json!({"date": "2026-11-20"})).await;
         assert!(
             text.contains(r#""from": "2026-11-20", "to": "2026-11-20""#),
             "{text}"
         );
         assert!(text.contains(r#""comparison": "previous_week""#));
         assert!(text.contains(r#"report_sales"#));
-        let weekly = h
-            .client
-            .get_prompt(
-                GetPromptRequestParams::new("weekly_report")
-                    .with_arguments(args(json!({"week": "2026-11-18"}))),
-            )
-            .await
-            .unwrap();
-        let text = prompt_text(&weekly.messages);
+        let text = prompt_text_of(&h, "weekly_report", json!({"week": "2026-11-18"})).await;
         assert!(
             text.contains(r#""from": "2026-11-16", "to": "2026-11-22""#),
             "{text}"
         );
-        let bad = h
-            .client
-            .get_prompt(
-                GetPromptRequestParams::new("weekly_report")
-                    .with_arguments(args(json!({"week": "next"}))),
-            )
-            .await;
+        let bad = h.prompt("weekly_report", json!({"week": "next"})).await;
         assert!(bad.is_err(), "a bad week is refused");
         let eod = h
             .client

@@ -34,6 +34,16 @@ fn orders(h: &Harness) -> usize {
         .unwrap()
 }
 
+/// Makes the POS fail the next sale sent to it with `mode`.
+fn fail_next_sale(h: &Harness, mode: FaultMode) {
+    h.sandbox.set_faults(FaultConfig {
+        mode: Some(mode),
+        count: Some(1),
+        scripts: vec!["webapp.php".into()],
+        ..FaultConfig::default()
+    });
+}
+
 fn coffee(key: &str) -> Value {
     json!({
         "items": [{"type": "catalog", "productId": 1, "quantity": 2}],
@@ -156,12 +166,7 @@ async fn every_fault_ends_with_exactly_one_order_and_the_truth_told() {
 async fn a_sale_without_a_key_gets_one_to_resolve_its_doubt() {
     let h = harness().await;
     let before = orders(&h);
-    h.sandbox.set_faults(FaultConfig {
-        mode: Some(FaultMode::CloseMidBody),
-        count: Some(1),
-        scripts: vec!["webapp.php".into()],
-        ..FaultConfig::default()
-    });
+    fail_next_sale(&h, FaultMode::CloseMidBody);
     let args = json!({"items": [{"type": "catalog", "productId": 1}], "payment": -1});
     let (err, text, out) = sale(&h, args.clone()).await;
     assert!(
@@ -183,12 +188,7 @@ async fn a_sale_without_a_key_gets_one_to_resolve_its_doubt() {
 async fn two_retries_at_once_record_a_missing_sale_once() {
     let h = harness().await;
     let before = orders(&h);
-    h.sandbox.set_faults(FaultConfig {
-        mode: Some(FaultMode::Http500),
-        count: Some(1),
-        scripts: vec!["webapp.php".into()],
-        ..FaultConfig::default()
-    });
+    fail_next_sale(&h, FaultMode::Http500);
     let (err, _, _) = sale(&h, coffee("race")).await;
     assert!(err);
     tokio::time::sleep(Duration::from_millis(2_100)).await;

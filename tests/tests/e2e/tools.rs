@@ -227,13 +227,7 @@ async fn read_only_hides_the_prompts_that_write() {
     let names: Vec<&str> = prompts.prompts.iter().map(|p| p.name.as_str()).collect();
     assert!(!names.contains(&"record_sale"), "{names:?}");
     assert!(names.contains(&"daily_report"), "{names:?}");
-    let refused = h
-        .client
-        .get_prompt(
-            rmcp::model::GetPromptRequestParams::new("record_sale")
-                .with_arguments(json!({"order": "2 coffees"}).as_object().unwrap().clone()),
-        )
-        .await;
+    let refused = h.prompt("record_sale", json!({"order": "2 coffees"})).await;
     assert!(refused.is_err());
 }
 

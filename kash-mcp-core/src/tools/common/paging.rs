@@ -56,6 +56,85 @@ impl FieldsArg {
     }
 }
 
+/// The page a caller asked for: where it starts, how long it may be, and which fields.
+#[derive(Debug)]
+pub(crate) struct PageRequest {
+    pub limit: usize,
+    pub offset: usize,
+    /// `limit` as given, which sets the character budget.
+    asked: Option<u64>,
+    fields: Option<Vec<String>>,
+}
+
+impl PageRequest {
+    /// Checks the caller's `limit` ([`DEFAULT_LIMIT`] when not given), `offset` and `fields`.
+    pub fn new(
+        lang: Lang,
+        limit: Option<u64>,
+        offset: Option<u64>,
+        fields: Option<&FieldsArg>,
+    ) -> ToolResult<Self> {
+        let (checked, offset) = page_bounds(lang, limit, offset, DEFAULT_LIMIT)?;
+        Ok(Self {
+            limit: checked,
+            offset,
+            asked: limit,
+            fields: fields.map(FieldsArg::names),
+        })
+    }
+
+    /// The page of the `shown` items (from `offset`, at most `limit`, of `total`) with their
+    /// text `lines`: projected to `fields`, and cut to the character budget.
+    pub fn cut<T: Serialize>(
+        &self,
+        lang: Lang,
+        shown: &[&T],
+        mut lines: Vec<String>,
+        total: usize,
+    ) -> ToolResult<Page> {
+        let mut items = project(lang, shown, self.fields.as_deref())?;
+        let fit = fitting(&items, &lines, page_budget(self.asked));
+        items.truncate(fit);
+        lines.truncate(fit);
+        let next = self.offset + fit;
+        Ok(Page {
+            items,
+            lines,
+            offset: self.offset,
+            limit: self.limit,
+            next_offset: (next < total).then_some(next),
+            notice: (fit < shown.len()).then(|| cut_notice(lang, fit, self.limit, next)),
+        })
+    }
+}
+
+/// A page of a list, cut to fit: its items and their text lines, where it starts, and where
+/// to continue.
+#[derive(Debug)]
+pub(crate) struct Page {
+    pub items: Vec<Map<String, Value>>,
+    /// The items' text lines, for the summary.
+    pub lines: Vec<String>,
+    pub offset: usize,
+    pub limit: usize,
+    pub next_offset: Option<usize>,
+    /// Why the page stopped before `limit`, and where to continue.
+    pub notice: Option<String>,
+}
+
+impl Page {
+    /// Adds the page's lines to `summary`, then its notice, or how to get the next page.
+    pub fn add_text(&self, lang: Lang, summary: &mut String) {
+        page_text(
+            lang,
+            summary,
+            &self.lines,
+            self.notice.as_deref(),
+            self.next_offset,
+        );
+    }
+}
+
 /// Checks `limit` and `offset`.
 pub(crate) fn page_bounds(
     lang: Lang,

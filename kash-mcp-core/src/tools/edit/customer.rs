@@ -18,53 +18,33 @@ use crate::{t, tr};
 /// The arguments of `client_create` and `client_update`.
 #[serde_as]
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct CustomerArgs {
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     client_id: Option<CustomerId>,
-    #[serde(default)]
     honorific: Option<String>,
-    #[serde(default)]
     lastname: Option<String>,
-    #[serde(default)]
     firstname: Option<String>,
-    #[serde(default)]
     email: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     phone: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     phone2: Option<String>,
-    #[serde(default)]
     address: Option<String>,
-    #[serde(default)]
     address2: Option<String>,
-    #[serde(default)]
     address_comment: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     zip: Option<String>,
-    #[serde(default)]
     city: Option<String>,
-    #[serde(default)]
     country: Option<String>,
-    #[serde(default)]
     vat_number: Option<String>,
-    #[serde(default)]
     company_registration: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     barcode: Option<String>,
-    #[serde(default)]
     birth_date: Option<String>,
-    #[serde(default)]
     private_comment: Option<String>,
-    #[serde(default)]
     public_comment: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     blacklist: Option<bool>,
 }
 

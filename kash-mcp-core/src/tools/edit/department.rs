@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_with::serde_as;
 
 use super::{
-    Change, Kind, MAX_PRICE, RecordKind, Words, change, check_title, check_vat, flag, id_prop,
-    id_value, int, num, text, text_prop, unknown_ref, up,
+    Change, Kind, MAX_PRICE, RecordKind, Words, change, check_ref, check_title, check_vat, flag,
+    id_prop, id_value, int, num, text, text_prop, up,
 };
 use crate::call::Call;
 use crate::error::ToolResult;
@@ -24,32 +24,23 @@ use crate::{t, tr};
 /// The arguments of `department_create` and `department_update`.
 #[serde_as]
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct DepartmentArgs {
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     department_id: Option<DepartmentId>,
-    #[serde(default)]
     title: Option<String>,
-    #[serde(default)]
     short_title: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     vat_id: Option<VatRateId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     eat_in_vat_id: Option<VatRateId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     group_id: Option<DepartmentGroupId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     price: Option<Decimal>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     position: Option<i64>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     keyboard_hidden: Option<bool>,
 }
 
@@ -238,15 +229,9 @@ async fn fields(
         &crate::lists_cache::vat_rates(&products, &departments),
         &[args.vat_id, args.eat_in_vat_id],
     )?;
-    if let Some(g) = args.group_id
-        && !groups.iter().any(|x| x.id == g)
-    {
-        return Err(unknown_ref(
-            lang,
-            ("department group", "de groupe de rayons"),
-            g,
-            groups.iter().map(|x| (x.title.clone(), x.id.to_string())),
-        ));
+    if let Some(g) = args.group_id {
+        let what = ("department group", "de groupe de rayons");
+        check_ref(lang, what, g, &groups, |x| (x.id, &x.title))?;
     }
     let mut fields = DepartmentFields::new();
     fields.title = args.title.as_ref().map(|t| t.trim().to_owned());

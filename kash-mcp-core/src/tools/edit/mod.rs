@@ -298,9 +298,7 @@ fn delete_input<K: Kind>(lang: Lang) -> JsonObject {
 /// The old names mapped to the published ones.
 fn normalize<K: Kind>(args: &mut JsonObject) {
     crate::normalize::rename(args, "id", K::ID_ARG);
-    for (old, new) in K::RENAMES {
-        crate::normalize::rename(args, old, new);
-    }
+    crate::normalize::rename_all(args, K::RENAMES);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -426,26 +424,35 @@ pub(super) fn check_title(lang: Lang, title: &Option<String>) -> ToolResult<()> 
     Ok(())
 }
 
-/// "There is no department 9; the shop has: Boissons (#1), …": a referenced id the shop does
-/// not have, with the ones it has (`what`: "department", "de rayon").
-pub(super) fn unknown_ref(
+/// Checks that `id` is one of `items`' ids (`key` reads an item's id and title); otherwise
+/// "There is no department 9; the shop has: Boissons (#1), …" (`what`: "department",
+/// "de rayon").
+pub(super) fn check_ref<T, Id: Copy + PartialEq + std::fmt::Display>(
     lang: Lang,
     what: (&str, &str),
-    id: impl std::fmt::Display,
-    known: impl Iterator<Item = (Option<String>, String)>,
-) -> ToolError {
-    let list = known
-        .map(|(title, id)| format!("{} (#{id})", title.unwrap_or_default()))
+    id: Id,
+    items: &[T],
+    key: impl Fn(&T) -> (Id, &Option<String>),
+) -> ToolResult<()> {
+    if items.iter().any(|x| key(x).0 == id) {
+        return Ok(());
+    }
+    let list = items
+        .iter()
+        .map(|x| {
+            let (id, title) = key(x);
+            format!("{} (#{id})", title.as_deref().unwrap_or_default())
+        })
         .collect::<Vec<_>>()
         .join(", ");
-    ToolError::Invalid(tr!(
+    Err(ToolError::Invalid(tr!(
         lang,
         "There is no {} {}; the shop has: {}.",
         "Il n'y a pas {} {} ; la boutique a : {}.",
         lang.pick(what.0, what.1),
         id,
         list
-    ))
+    )))
 }
 
 /// An SDK error, kept as the cause.

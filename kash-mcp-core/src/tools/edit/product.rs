@@ -12,8 +12,8 @@ use serde_json::json;
 use serde_with::serde_as;
 
 use super::{
-    Change, FieldValue, Kind, MAX_PRICE, MAX_STOCK, RecordKind, Words, change, check_title,
-    check_vat, flag, id_prop, id_value, int, num, text, text_prop, unknown_ref, up,
+    Change, FieldValue, Kind, MAX_PRICE, MAX_STOCK, RecordKind, Words, change, check_ref,
+    check_title, check_vat, flag, id_prop, id_value, int, num, text, text_prop, up,
 };
 use crate::call::Call;
 use crate::error::{ToolError, ToolResult};
@@ -26,60 +26,41 @@ use crate::{t, tr};
 /// The arguments of `product_create` and `product_update`.
 #[serde_as]
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct ProductArgs {
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     product_id: Option<ProductId>,
-    #[serde(default)]
     title: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     price: Option<Decimal>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     department_id: Option<DepartmentId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     vat_id: Option<VatRateId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     eat_in_vat_id: Option<VatRateId>,
-    #[serde(default)]
     short_title: Option<String>,
-    #[serde(default)]
     description: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     buying_price: Option<Decimal>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     barcode: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     stock: Option<Decimal>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     stock_alert: Option<Decimal>,
     #[serde_as(as = "Option<kash_api::de::LenientList>")]
-    #[serde(default)]
     variations: Option<Vec<VariationId>>,
-    #[serde(default)]
     internal_id: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     position: Option<i64>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     keyboard_hidden: Option<bool>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     shop_hidden: Option<bool>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     needs_preparation: Option<bool>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     stock_delta: Option<Decimal>,
 }
 
@@ -369,17 +350,9 @@ async fn fields(
     .map_err(up(lang))?;
     let vat_known = crate::lists_cache::vat_rates(&products, &departments);
     check_vat(lang, &vat_known, &[args.vat_id, args.eat_in_vat_id])?;
-    if let Some(d) = args.department_id
-        && !departments.iter().any(|x| x.id == d)
-    {
-        return Err(unknown_ref(
-            lang,
-            ("department", "de rayon"),
-            d,
-            departments
-                .iter()
-                .map(|x| (x.title.clone(), x.id.to_string())),
-        ));
+    if let Some(d) = args.department_id {
+        let what = ("department", "de rayon");
+        check_ref(lang, what, d, &departments, |x| (x.id, &x.title))?;
     }
     if let Some(vs) = &args.variations {
         if vs.len() > 5 {
@@ -389,15 +362,9 @@ async fn fields(
                 "5 déclinaisons au plus."
             )));
         }
-        if let Some(v) = vs.iter().find(|v| !variations.iter().any(|x| x.id == **v)) {
-            return Err(unknown_ref(
-                lang,
-                ("variation", "de déclinaison"),
-                v,
-                variations
-                    .iter()
-                    .map(|x| (x.title.clone(), x.id.to_string())),
-            ));
+        for v in vs {
+            let what = ("variation", "de déclinaison");
+            check_ref(lang, what, *v, &variations, |x| (x.id, &x.title))?;
         }
     }
     let mut fields = ProductFields::new();

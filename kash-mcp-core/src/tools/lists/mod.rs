@@ -17,10 +17,7 @@ use serde_json::{Map, Value};
 use serde_with::serde_as;
 
 use self::text::text_page;
-use super::common::paging::{
-    DEFAULT_LIMIT, FieldsArg, LARGE_PAGE_CHARS, cut_notice, fitting, page_bounds, page_budget,
-    paging_props, project,
-};
+use super::common::paging::{FieldsArg, LARGE_PAGE_CHARS, PageRequest, page_bounds, paging_props};
 use super::{Ctx, Effect, Spec, done};
 use crate::config::Toolset;
 use crate::error::{ToolError, ToolResult};
@@ -28,7 +25,6 @@ use crate::i18n::{self, Lang, Noun, Text};
 use crate::schema::{self, Prop};
 use crate::search::{self, Field};
 use crate::store::BoxFuture;
-use crate::tools::common::paging::page_text;
 use crate::{normalize, t, tr};
 
 mod kinds;
@@ -138,20 +134,15 @@ pub(crate) enum Format {
 }
 
 #[serde_as]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 struct ListArgs {
-    #[serde(default)]
     format: Format,
-    #[serde(default)]
     query: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     limit: Option<u64>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     offset: Option<u64>,
-    #[serde(default)]
     fields: Option<FieldsArg>,
 }
 
@@ -190,7 +181,7 @@ async fn call_list<K: Listed>(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         };
         return text_page(ctx, format, &text, limit, offset, budget);
     }
-    let (limit, offset) = page_bounds(lang, args.limit, args.offset, DEFAULT_LIMIT)?;
+    let request = PageRequest::new(lang, args.limit, args.offset, args.fields.as_ref())?;
     let items = ctx
         .shared
         .lists
@@ -216,17 +207,16 @@ async fn call_list<K: Listed>(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         }
     };
     let total = matched.len();
-    let page: Vec<&K::Item> = matched.iter().skip(offset).take(limit).copied().collect();
-    let fields = args.fields.as_ref().map(FieldsArg::names);
-    let mut items_json = project(lang, &page, fields.as_deref())?;
-    let mut lines: Vec<String> = page.iter().map(|i| K::line(i, lang)).collect();
-    let fit = fitting(&items_json, &lines, page_budget(args.limit));
-    items_json.truncate(fit);
-    lines.truncate(fit);
-    let next = (offset + fit < total).then_some(offset + fit);
-    let notice = (fit < page.len()).then(|| cut_notice(lang, fit, limit, offset + fit));
-    let mut summary = page_summary(lang, K::NOUN, total, offset, fit, query);
-    page_text(lang, &mut summary, &lines, notice.as_deref(), next);
+    let shown: Vec<&K::Item> = matched
+        .iter()
+        .skip(request.offset)
+        .take(request.limit)
+        .copied()
+        .collect();
+    let lines = shown.iter().map(|i| K::line(i, lang)).collect();
+    let page = request.cut(lang, &shown, lines, total)?;
+    let mut summary = page_summary(lang, K::NOUN, total, page.offset, page.items.len(), query);
+    page.add_text(lang, &mut summary);
     if total == 0
         && let Some(q) = query
     {
@@ -242,15 +232,15 @@ async fn call_list<K: Listed>(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         summary,
         &ListOutput {
             format: Format::Json,
-            items: Some(items_json),
+            items: Some(page.items),
             total,
-            offset,
-            limit,
-            next_offset: next,
+            offset: page.offset,
+            limit: page.limit,
+            next_offset: page.next_offset,
             query: query.map(str::to_owned),
             rows: None,
-            truncated: notice.as_ref().map(|_| true),
-            notice,
+            truncated: page.notice.as_ref().map(|_| true),
+            notice: page.notice,
         },
     )
 }

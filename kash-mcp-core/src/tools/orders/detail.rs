@@ -12,11 +12,10 @@ use crate::tr;
 use crate::views::{OrderView, order_line};
 
 #[serde_as]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct DetailArgs {
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     order_id: Option<OrderId>,
 }
 

@@ -14,9 +14,7 @@ use crate::fetch::OrderAt;
 use crate::i18n::{self};
 use crate::search::{self, Field};
 use crate::tools::common::delivery::MethodArg;
-use crate::tools::common::paging::{
-    DEFAULT_LIMIT, FieldsArg, cut_notice, fitting, page_bounds, page_budget, page_text, project,
-};
+use crate::tools::common::paging::{FieldsArg, PageRequest};
 use crate::tools::common::period::{RangeOut, resolve_period};
 use crate::tools::{Ctx, done};
 use crate::tr;
@@ -38,36 +36,24 @@ pub(super) enum PaidArg {
 }
 
 #[serde_as]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct OrdersArgs {
-    #[serde(default)]
     kind: Option<KindArg>,
-    #[serde(default)]
     period: Option<String>,
-    #[serde(default)]
     from: Option<String>,
-    #[serde(default)]
     to: Option<String>,
-    #[serde(default)]
     delivery_method: Option<MethodArg>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     customer_id: Option<CustomerId>,
-    #[serde(default)]
     customer: Option<String>,
-    #[serde(default)]
     payment_state: Option<PaidArg>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     with_lines: Option<bool>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     limit: Option<u64>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     offset: Option<u64>,
-    #[serde(default)]
     fields: Option<FieldsArg>,
 }
 
@@ -116,7 +102,7 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             MAX_LIST_DAYS
         )));
     }
-    let (limit, offset) = page_bounds(lang, args.limit, args.offset, DEFAULT_LIMIT)?;
+    let request = PageRequest::new(lang, args.limit, args.offset, args.fields.as_ref())?;
     let shop = ctx.shop()?;
     let method = args.delivery_method.map(|m| m.0);
     // Later pages of the same query come from the short-lived page cache.
@@ -169,8 +155,8 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     // Only the orders shown are decoded in full.
     let views: Vec<OrderView> = matched
         .iter()
-        .skip(offset)
-        .take(limit)
+        .skip(request.offset)
+        .take(request.limit)
         .map(|(at, _)| {
             let order = orders
                 .order(*at)
@@ -179,14 +165,8 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         })
         .collect::<ToolResult<_>>()?;
     let refs: Vec<&OrderView> = views.iter().collect();
-    let fields = args.fields.as_ref().map(FieldsArg::names);
-    let mut items = project(lang, &refs, fields.as_deref())?;
-    let mut lines: Vec<String> = views.iter().map(|v| order_line(lang, v)).collect();
-    let fit = fitting(&items, &lines, page_budget(args.limit));
-    items.truncate(fit);
-    lines.truncate(fit);
-    let next = (offset + fit < total).then_some(offset + fit);
-    let notice = (fit < views.len()).then(|| cut_notice(lang, fit, limit, offset + fit));
+    let lines = views.iter().map(|v| order_line(lang, v)).collect();
+    let page = request.cut(lang, &refs, lines, total)?;
     let what = match kind {
         OrderKind::Validated => lang.pick("validated orders", "commandes validées"),
         OrderKind::Quotes => lang.pick("quotes", "devis"),
@@ -201,10 +181,11 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         i18n::counted(lang, total, i18n::nouns::ORDER),
         i18n::money(lang, revenue)
     );
-    if fit > 0 {
-        summary.push_str(&format!(" ({}–{}):", offset + 1, offset + fit));
+    if !page.items.is_empty() {
+        let offset = page.offset;
+        summary.push_str(&format!(" ({}–{}):", offset + 1, offset + page.items.len()));
     }
-    page_text(lang, &mut summary, &lines, notice.as_deref(), next);
+    page.add_text(lang, &mut summary);
     done(
         summary,
         &OrdersOutput {
@@ -215,12 +196,12 @@ pub(crate) async fn list_orders(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             range: RangeOut::new(&period, lang),
             count: total,
             revenue: Amount(revenue),
-            items,
+            items: page.items,
             total,
-            offset,
-            limit,
-            next_offset: next,
-            notice,
+            offset: page.offset,
+            limit: page.limit,
+            next_offset: page.next_offset,
+            notice: page.notice,
         },
     )
 }

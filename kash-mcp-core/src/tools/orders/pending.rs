@@ -13,30 +13,22 @@ use crate::i18n::{self, Lang};
 use crate::period::{Period, Preset};
 use crate::search::{self, Field};
 use crate::tools::common::delivery::MethodArg;
-use crate::tools::common::paging::{
-    DEFAULT_LIMIT, FieldsArg, cut_notice, fitting, page_bounds, page_budget, page_text, project,
-};
+use crate::tools::common::paging::{FieldsArg, PageRequest};
 use crate::tools::common::period::RangeOut;
 use crate::tools::{Ctx, done};
 use crate::views::{Amount, OrderView, delivery_method_label, payment_label};
 
 #[serde_as]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct PendingArgs {
-    #[serde(default)]
     delivery_method: Option<MethodArg>,
-    #[serde(default)]
     period: Option<String>,
-    #[serde(default)]
     query: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     limit: Option<u64>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     offset: Option<u64>,
-    #[serde(default)]
     fields: Option<FieldsArg>,
 }
 
@@ -64,7 +56,7 @@ pub(super) struct PendingOutput {
 pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     let lang = ctx.lang;
     let args: PendingArgs = crate::args::parse(lang, ctx.args())?;
-    let (limit, offset) = page_bounds(lang, args.limit, args.offset, DEFAULT_LIMIT)?;
+    let request = PageRequest::new(lang, args.limit, args.offset, args.fields.as_ref())?;
     let period = match args.period.as_deref() {
         Some(p) => {
             let preset: Preset = p.parse().map_err(ToolError::Invalid)?;
@@ -130,18 +122,13 @@ pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     }
     let views: Vec<OrderView> = matched
         .iter()
-        .skip(offset)
-        .take(limit)
+        .skip(request.offset)
+        .take(request.limit)
         .map(|o| OrderView::new(o, &tz, true))
         .collect();
     let refs: Vec<&OrderView> = views.iter().collect();
-    let fields = args.fields.as_ref().map(FieldsArg::names);
-    let mut items = project(lang, &refs, fields.as_deref())?;
-    let lines: Vec<String> = views.iter().map(|v| pending_line(lang, v)).collect();
-    let fit = fitting(&items, &lines, page_budget(args.limit));
-    items.truncate(fit);
-    let next = (offset + fit < total).then_some(offset + fit);
-    let notice = (fit < views.len()).then(|| cut_notice(lang, fit, limit, offset + fit));
+    let lines = views.iter().map(|v| pending_line(lang, v)).collect();
+    let page = request.cut(lang, &refs, lines, total)?;
     let breakdown: Vec<String> = by_method
         .iter()
         .map(|(m, n)| format!("{n} {}", delivery_method_label(lang, m)))
@@ -160,13 +147,7 @@ pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         },
         i18n::money(lang, amount)
     );
-    page_text(
-        lang,
-        &mut summary,
-        lines.get(..fit).unwrap_or_default(),
-        notice.as_deref(),
-        next,
-    );
+    page.add_text(lang, &mut summary);
     done(
         summary,
         &PendingOutput {
@@ -174,12 +155,12 @@ pub(crate) async fn pending(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
             amount: Amount(amount),
             by_delivery_method: by_method,
             range: period.as_ref().map(|p| RangeOut::new(p, lang)),
-            items,
+            items: page.items,
             total,
-            offset,
-            limit,
-            next_offset: next,
-            notice,
+            offset: page.offset,
+            limit: page.limit,
+            next_offset: page.next_offset,
+            notice: page.notice,
         },
     )
 }

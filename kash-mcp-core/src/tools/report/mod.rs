@@ -136,18 +136,13 @@ impl<'de> Deserialize<'de> for FormatArg {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 struct ReportArgs {
-    #[serde(default)]
     date: Option<String>,
-    #[serde(default)]
     period: Option<String>,
-    #[serde(default)]
     from: Option<String>,
-    #[serde(default)]
     to: Option<String>,
-    #[serde(default)]
     format: Option<FormatArg>,
 }
 

@@ -14,54 +14,46 @@ use crate::tools::common::delivery::MethodArg;
 
 /// A catalogue line as given.
 #[serde_as]
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct CatalogItem {
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) product_id: Option<ProductId>,
-    #[serde(default)]
     pub(super) product: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) quantity: Option<Decimal>,
-    #[serde(default)]
     pub(super) title_override: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) price_override: Option<Decimal>,
     #[serde_as(as = "kash_api::de::LenientList")]
-    #[serde(default)]
     pub(super) variations: Vec<VariationChoiceId>,
 }
 
 /// A department line as given.
 #[serde_as]
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct DeptItem {
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) department_id: Option<DepartmentId>,
-    #[serde(default)]
     pub(super) department: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, alias = "priceOverride")]
+    #[serde(alias = "priceOverride")]
     pub(super) price: Option<Decimal>,
-    #[serde(default, alias = "titleOverride")]
+    #[serde(alias = "titleOverride")]
     pub(super) title: Option<String>,
 }
 
 /// A free line as given. (The old server read `priceOverride`/`titleOverride` here; both
 /// names work, and `price`/`title` are the documented ones.)
 #[serde_as]
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct FreeItem {
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, alias = "priceOverride")]
+    #[serde(alias = "priceOverride")]
     pub(super) price: Option<Decimal>,
-    #[serde(default, alias = "titleOverride")]
+    #[serde(alias = "titleOverride")]
     pub(super) title: Option<String>,
 }
 
@@ -143,88 +135,60 @@ impl<'de> Deserialize<'de> for PaymentArg {
 /// A new customer as given (English names).
 #[serde_as]
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct ClientArg {
-    #[serde(default, alias = "firstName", alias = "prenom")]
+    #[serde(alias = "firstName", alias = "prenom")]
     pub(super) firstname: Option<String>,
-    #[serde(default, alias = "lastName", alias = "nom")]
+    #[serde(alias = "lastName", alias = "nom")]
     pub(super) lastname: Option<String>,
-    #[serde(default)]
     pub(super) email: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) phone: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) phone2: Option<String>,
-    #[serde(default)]
     pub(super) address: Option<String>,
-    #[serde(default)]
     pub(super) address2: Option<String>,
-    #[serde(default)]
     pub(super) address_comment: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default, alias = "postcode", alias = "zipcode")]
+    #[serde(alias = "postcode", alias = "zipcode")]
     pub(super) zip: Option<String>,
-    #[serde(default)]
     pub(super) city: Option<String>,
-    #[serde(default)]
     pub(super) country: Option<String>,
-    #[serde(default)]
     pub(super) vat_number: Option<String>,
-    #[serde(default)]
     pub(super) company_registration: Option<String>,
-    #[serde(default)]
     pub(super) barcode: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) lat: Option<Decimal>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) lng: Option<Decimal>,
 }
 
 /// The sale as described by the caller (everything but the control arguments).
 #[serde_as]
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct SaleArgs {
-    #[serde(default)]
     pub(super) items: Vec<ItemArg>,
-    #[serde(default)]
     pub(super) payment: Option<PaymentArg>,
-    #[serde(default)]
     pub(super) delivery_method: Option<MethodName>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) id_client: Option<CustomerId>,
-    #[serde(default)]
     pub(super) client: Option<ClientArg>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) table: Option<TableId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) table_number: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) cashbox: Option<CashboxId>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) covers: Option<u32>,
-    #[serde(default)]
     pub(super) public_comment: Option<String>,
-    #[serde(default)]
     pub(super) private_comment: Option<String>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) pager: Option<u32>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) user: Option<UserId>,
-    #[serde(default)]
     pub(super) value_date: Option<String>,
-    #[serde(default)]
     pub(super) delivery_time: Option<String>,
 }
 

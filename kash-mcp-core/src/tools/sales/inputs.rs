@@ -187,25 +187,36 @@ pub(super) fn input(lang: Lang) -> JsonObject {
 /// `HH:MM`, or a day and a time.
 pub(crate) const DELIVERY_TIME_PATTERN: &str = r"^(\d{4}-\d\d-\d\dT)?\d\d:\d\d$";
 
+/// The old server's argument names of a sale, and the published ones.
+const SALE_RENAMES: [(&str, &str); 12] = [
+    ("itemsList", "items"),
+    ("clientId", "idClient"),
+    ("customerId", "idClient"),
+    ("tableId", "table"),
+    ("idtable", "table"),
+    ("cashboxId", "cashbox"),
+    ("idcaisse", "cashbox"),
+    ("numcouverts", "covers"),
+    ("pagerNum", "pager"),
+    ("idUser", "user"),
+    ("userId", "user"),
+    ("dateValeur", "valueDate"),
+];
+
+/// The old and the French names of a new customer's fields, and the published ones.
+const CLIENT_RENAMES: [(&str, &str); 6] = [
+    ("firstName", "firstname"),
+    ("prenom", "firstname"),
+    ("lastName", "lastname"),
+    ("nom", "lastname"),
+    ("postcode", "zip"),
+    ("zipcode", "zip"),
+];
+
 /// The old server's names (`itemsList`, `idtable`, `dateValeur`…), inferred line types and
 /// the free lines' `priceOverride`/`titleOverride` (which the old server read there).
 pub(super) fn normalize_sale(a: &mut JsonObject) {
-    for (old, new) in [
-        ("itemsList", "items"),
-        ("clientId", "idClient"),
-        ("customerId", "idClient"),
-        ("tableId", "table"),
-        ("idtable", "table"),
-        ("cashboxId", "cashbox"),
-        ("idcaisse", "cashbox"),
-        ("numcouverts", "covers"),
-        ("pagerNum", "pager"),
-        ("idUser", "user"),
-        ("userId", "user"),
-        ("dateValeur", "valueDate"),
-    ] {
-        normalize::rename(a, old, new);
-    }
+    normalize::rename_all(a, &SALE_RENAMES);
     normalize::map_value(a, "deliveryMethod", normalize::delivery_method);
     if let Some(Value::Array(items)) = a.get_mut("items") {
         for item in items.iter_mut() {
@@ -215,16 +226,7 @@ pub(super) fn normalize_sale(a: &mut JsonObject) {
         }
     }
     if let Some(Value::Object(c)) = a.get_mut("client") {
-        for (old, new) in [
-            ("firstName", "firstname"),
-            ("prenom", "firstname"),
-            ("lastName", "lastname"),
-            ("nom", "lastname"),
-            ("postcode", "zip"),
-            ("zipcode", "zip"),
-        ] {
-            normalize::rename(c, old, new);
-        }
+        normalize::rename_all(c, &CLIENT_RENAMES);
     }
 }
 

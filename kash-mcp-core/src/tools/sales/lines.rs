@@ -73,6 +73,27 @@ pub(super) fn hint<T>(lang: Lang, items: &[&T], label: impl Fn(&T) -> String) ->
     )
 }
 
+/// Line `n`'s `name` matches several `listed` items: the caller must pass the `id_arg` of one.
+fn ambiguous<T>(
+    lang: Lang,
+    n: usize,
+    name: &str,
+    id_arg: &str,
+    listed: &[&T],
+    label: impl Fn(&T) -> String,
+) -> ToolError {
+    let choices: Vec<String> = listed.iter().map(|x| label(x)).collect();
+    ToolError::Invalid(tr!(
+        lang,
+        "Line {}: \"{}\" is ambiguous or not exact; pass the {} of one of: {}.",
+        "Ligne {} : « {} » est ambigu ou inexact ; passez le {} de l'un de : {}.",
+        n,
+        name,
+        id_arg,
+        choices.join("; ")
+    ))
+}
+
 /// " Closest: …." among `items` for a name that matched none of them.
 pub(super) fn candidates<T>(
     lang: Lang,
@@ -144,18 +165,14 @@ pub(super) fn find_product<'a>(
                 hint
             )))
         }
-        Found::Ambiguous(listed) => Err(ToolError::Invalid(tr!(
+        Found::Ambiguous(listed) => Err(ambiguous(
             lang,
-            "Line {}: \"{}\" is ambiguous or not exact; pass the productId of one of: {}.",
-            "Ligne {} : « {} » est ambigu ou inexact ; passez le productId de l'un de : {}.",
             n,
             name,
-            listed
-                .iter()
-                .map(|p| product_label(p))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))),
+            "productId",
+            &listed,
+            product_label,
+        )),
     }
 }
 
@@ -436,18 +453,14 @@ pub(super) fn resolve_dept(
                     )));
                 }
                 Found::Ambiguous(listed) => {
-                    return Err(ToolError::Invalid(tr!(
+                    return Err(ambiguous(
                         lang,
-                        "Line {}: \"{}\" is ambiguous or not exact; pass the departmentId of one of: {}.",
-                        "Ligne {} : « {} » est ambigu ou inexact ; passez le departmentId de l'un de : {}.",
                         n,
                         name,
-                        listed
-                            .iter()
-                            .map(|d| dept_label(d))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    )));
+                        "departmentId",
+                        &listed,
+                        dept_label,
+                    ));
                 }
             }
         }

@@ -200,9 +200,15 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     };
 
     // 4. Already seen? The receipt again, or a check of the POS; never a blind resend.
-    if let Some(response) =
-        record::seen(ctx, &shop, &resolved, &record_key, &digest, &handle).await?
-    {
+    let sale = record::KeyedSale {
+        ctx,
+        shop: &shop,
+        resolved: &resolved,
+        key: &record_key,
+        digest: &digest,
+        handle: &handle,
+    };
+    if let Some(response) = sale.seen().await? {
         return Ok(response);
     }
 
@@ -225,7 +231,7 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     }
 
     // 6. Claim the key and send, once.
-    record::send_new(ctx, &shop, &resolved, &record_key, &digest, &handle).await
+    sale.send_new().await
 }
 
 /// What a sent sale changes in the caches: the catalogue's stock and customers, the pages of

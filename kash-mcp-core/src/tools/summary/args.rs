@@ -187,43 +187,27 @@ pub(super) fn group_name(g: GroupBy) -> &'static str {
 }
 
 #[serde_as]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct SummaryArgs {
-    #[serde(default)]
     pub(super) period: Option<String>,
-    #[serde(default)]
     pub(super) from: Option<String>,
-    #[serde(default)]
     pub(super) to: Option<String>,
-    #[serde(default)]
     pub(super) comparison: Option<Comparison>,
-    #[serde(default)]
     pub(super) group_by: Option<GroupArg>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) top: Option<u64>,
-    #[serde(default)]
     pub(super) sort_by: Option<SortBy>,
-    #[serde(default)]
     pub(super) delivery_method: Option<Many<MethodArg>>,
-    #[serde(default)]
     pub(super) weekday: Option<Many<WeekdayArg>>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) hour_from: Option<u64>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) hour_to: Option<u64>,
-    #[serde(default)]
     pub(super) customer: Option<Ref>,
-    #[serde(default)]
     pub(super) product: Option<Ref>,
-    #[serde(default)]
     pub(super) department: Option<Ref>,
-    #[serde(default)]
     pub(super) payment_mode: Option<Ref>,
     #[serde_as(as = "kash_api::de::Lenient")]
-    #[serde(default)]
     pub(super) refresh: Option<bool>,
 }

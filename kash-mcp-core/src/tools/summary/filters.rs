@@ -14,10 +14,29 @@ pub(super) struct Narrowed {
     pub(super) filters: Filters,
     /// Each filter in words, for the answer.
     pub(super) described: Vec<String>,
-    pub(super) customer_list: Option<Vec<Named>>,
-    pub(super) product_list: Option<Vec<Named>>,
-    pub(super) department_list: Option<Vec<Named>>,
-    pub(super) mode_list: Option<Vec<Named>>,
+    /// The names fetched to resolve the filters or for the grouping.
+    pub(super) fetched: Fetched,
+}
+
+/// The lists of names a summary fetched for its filters or its grouping.
+pub(super) struct Fetched {
+    customers: Option<Vec<Named>>,
+    products: Option<Vec<Named>>,
+    departments: Option<Vec<Named>>,
+    modes: Option<Vec<Named>>,
+}
+
+impl Fetched {
+    /// The names of `group`'s rows, when they are among the lists fetched.
+    pub(super) fn of(self, group: GroupBy) -> Option<Vec<Named>> {
+        match group {
+            GroupBy::Customer => self.customers,
+            GroupBy::Product => self.products,
+            GroupBy::Department => self.departments,
+            GroupBy::PaymentMode => self.modes,
+            _ => None,
+        }
+    }
 }
 
 /// Resolves the filters of `args` (grouped by `group`) against the shop.
@@ -158,12 +177,15 @@ pub(super) async fn narrow(
         }
     }
 
+    let fetched = Fetched {
+        customers: customer_list,
+        products: product_list,
+        departments: department_list,
+        modes: mode_list,
+    };
     Ok(Narrowed {
         filters,
         described,
-        customer_list,
-        product_list,
-        department_list,
-        mode_list,
+        fetched,
     })
 }

@@ -118,19 +118,20 @@ pub(super) fn input(lang: Lang) -> JsonObject {
     schema::input(lang, &props, &[])
 }
 
+/// The old names and the ids' names of the filters, and the published ones.
+const RENAMES: [(&str, &str); 6] = [
+    ("customerId", "customer"),
+    ("clientId", "customer"),
+    ("productId", "product"),
+    ("departmentId", "department"),
+    ("paymentModeId", "paymentMode"),
+    ("payment", "paymentMode"),
+];
+
 /// Old names and the documented synonyms (French weekdays, camelCase groups, codes).
 pub(super) fn normalize_summary(a: &mut JsonObject) {
     normalize::rename(a, "weekdays", "weekday");
-    for (old, new) in [
-        ("customerId", "customer"),
-        ("clientId", "customer"),
-        ("productId", "product"),
-        ("departmentId", "department"),
-        ("paymentModeId", "paymentMode"),
-        ("payment", "paymentMode"),
-    ] {
-        normalize::rename(a, old, new);
-    }
+    normalize::rename_all(a, &RENAMES);
     normalize::map_value(a, "period", normalize::period);
     normalize::one_to_list(a, "deliveryMethod");
     normalize::one_to_list(a, "weekday");

@@ -134,10 +134,7 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
     let Narrowed {
         filters,
         described,
-        customer_list,
-        product_list,
-        department_list,
-        mode_list,
+        fetched,
     } = filters::narrow(ctx, &shop, &args, group).await?;
 
     // The compared period, and every day to load.
@@ -184,13 +181,9 @@ pub(crate) async fn call(ctx: &Ctx<'_>) -> ToolResult<CallToolResponse> {
         None
     } else {
         let names = match group {
-            GroupBy::Customer => customer_list,
-            GroupBy::Product => product_list,
-            GroupBy::Department => department_list,
-            GroupBy::PaymentMode => mode_list,
             GroupBy::User => users(ctx, &shop).await,
             GroupBy::Cashbox => cashboxes(ctx, &shop).await,
-            _ => None,
+            _ => fetched.of(group),
         };
         Some(groups::rows(
             lang,

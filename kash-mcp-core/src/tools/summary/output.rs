@@ -138,17 +138,11 @@ impl Serialize for Cell {
     }
 }
 
-impl JsonSchema for Cell {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Cell".into()
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]})
-    }
-}
+crate::views::inline_schema!(
+    Cell,
+    "Cell",
+    {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}
+);
 
 /// The groups of an answer, compactly: one array of values per group, named by `columns`
 /// (a year of weeks stays a few kilobytes).
