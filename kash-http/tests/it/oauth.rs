@@ -190,6 +190,16 @@ async fn exchange(server: &Site, form: &[(&str, &str)]) -> (u16, Value) {
     (r.status().as_u16(), r.json().await.unwrap())
 }
 
+/// A new client registered, consented to with `decision` and its code exchanged: its id and
+/// the tokens.
+async fn granted(server: &Site, decision: &str) -> (String, Value) {
+    let client_id = register(server, REDIRECT).await;
+    let back = consent(server, &client_id, decision).await;
+    let (status, t) = tokens(server, &client_id, &back["code"]).await;
+    assert_eq!(status, 200, "{t}");
+    (client_id, t)
+}
+
 async fn tokens(server: &Site, client_id: &str, code: &str) -> (u16, Value) {
     exchange(
         server,
@@ -350,9 +360,7 @@ async fn sign_in_consent_tokens_tools_refresh_and_revocation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_only_grant_sees_no_write_tool_and_gets_403_step_up() {
     let (running, server) = oauth_server().await;
-    let client_id = register(&server, REDIRECT).await;
-    let back = consent(&server, &client_id, "read").await;
-    let (_, t) = tokens(&server, &client_id, &back["code"]).await;
+    let (_, t) = granted(&server, "read").await;
     assert_eq!(t["scope"], "pos:read");
     let access = t["access_token"].as_str().unwrap();
     let s = connect_http(&server.url, access, Era::Modern, TestClient::plain()).await;
@@ -757,9 +765,7 @@ async fn rmcp_s_own_oauth_client_signs_in_and_calls_tools() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_page_lists_connected_applications_and_revokes_one() {
     let (running, server) = oauth_server().await;
-    let client_id = register(&server, REDIRECT).await;
-    let back = consent(&server, &client_id, "all").await;
-    let (_, t) = tokens(&server, &client_id, &back["code"]).await;
+    let (_, t) = granted(&server, "all").await;
     let access = t["access_token"].as_str().unwrap().to_owned();
     let http = no_redirects();
     let page = http
@@ -843,9 +849,7 @@ async fn an_expired_token_is_refused_and_its_refresh_token_still_works() {
     ])
     .await;
     let server = Site::of(&running);
-    let client_id = register(&server, REDIRECT).await;
-    let back = consent(&server, &client_id, "all").await;
-    let (_, t) = tokens(&server, &client_id, &back["code"]).await;
+    let (client_id, t) = granted(&server, "all").await;
     assert_eq!(t["expires_in"], 1);
     let access = t["access_token"].as_str().unwrap();
     // Past its life and the server's short memory of resolved tokens.

@@ -142,14 +142,7 @@ async fn a_session_holds_only_what_its_client_can_use() {
             .starts_with("text/event-stream")
     );
     drop(get);
-    let metrics = http()
-        .get(format!("{}/metrics", server.root))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = crate::support::metrics(&server.root).await;
     assert!(metrics.contains("kash_http_sessions 2"), "{metrics}");
     server.stop().await;
 }
@@ -186,14 +179,7 @@ async fn sessions_are_capped_per_caller_and_end_when_idle() {
         assert_eq!(r.status(), 404, "expired");
     }
     // Gone from the server, not only refused: nothing is left open.
-    let metrics = http()
-        .get(format!("{}/metrics", server.root))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = crate::support::metrics(&server.root).await;
     assert!(metrics.contains("kash_http_sessions 0"), "{metrics}");
     open_session(&server.url, &mine).await;
     server.stop().await;

@@ -88,6 +88,16 @@ pub fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+/// The body of a plain GET of `url`.
+pub async fn get_text(url: &str) -> String {
+    http().get(url).send().await.unwrap().text().await.unwrap()
+}
+
+/// The server's `/metrics`, under `root`.
+pub async fn metrics(root: &str) -> String {
+    get_text(&format!("{root}/metrics")).await
+}
+
 /// The initialize request of a 2025-11-25 client.
 pub fn initialize() -> Value {
     json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {

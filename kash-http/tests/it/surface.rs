@@ -193,14 +193,7 @@ async fn the_pos_down_is_a_tool_error_and_the_server_stays_healthy() {
     assert_eq!(status_of(&server.root, "/health").await, 200);
     sb.clear_faults();
     s.ok("data_list_orders", json!({"period": "today"})).await;
-    let metrics = crate::support::http()
-        .get(format!("{}/metrics", server.root))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = crate::support::metrics(&server.root).await;
     for line in [
         "kash_http_tool_calls_total{tool=\"data_list_orders\",outcome=\"ok\"} 1",
         "kash_http_pos_calls_total{script=\"getOrders.php\",outcome=\"error\"}",
