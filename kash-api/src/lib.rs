@@ -61,6 +61,7 @@
 //! | [`orders`], [`sales`], [`reports`] | reading orders, recording a sale, the daily sales report |
 //! | [`lists`], [`writes`] | what every list and every catalogue write share |
 //! | [`ids`], [`money`], [`time`], [`de`] | typed ids, [`Decimal`], the POS's times, lenient deserializers |
+//! | `wire` | `wire_record!`: a record the POS sends, each lenient field on one line with its aliases |
 
 #![warn(missing_docs)]
 
