@@ -96,12 +96,7 @@ impl ApiKey {
             return String::new();
         };
         mac.update(self.expose().as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(mac.finalize().into_bytes().get(..16).unwrap_or_default())
     }
 }
 

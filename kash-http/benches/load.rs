@@ -263,20 +263,24 @@ async fn main() {
     open_sessions(&http, &server.url, &token, &asks, 100).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = rss_kb(pid);
-    let opened = open_sessions(&http, &server.url, &token, &plain, 10_000).await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let after = rss_kb(pid);
-    println!(
-        "\nidle sessions of clients that cannot be asked questions: {opened} opened; RSS {before} KB → {after} KB: {:.2} KB per idle session",
-        (after.saturating_sub(before)) as f64 / opened.max(1) as f64
-    );
-    let asked = open_sessions(&http, &server.url, &token, &asks, 2_000).await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let asking = rss_kb(pid);
-    println!(
-        "idle sessions of clients that can be asked (elicitation, rmcp's sessions): {asked} opened; RSS {after} KB → {asking} KB: {:.2} KB per idle session",
-        (asking.saturating_sub(after)) as f64 / asked.max(1) as f64
-    );
+    let mut rss = before;
+    for (kind, capabilities, n) in [
+        ("clients that cannot be asked questions", &plain, 10_000),
+        (
+            "clients that can be asked (elicitation, rmcp's sessions)",
+            &asks,
+            2_000,
+        ),
+    ] {
+        let opened = open_sessions(&http, &server.url, &token, capabilities, n).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let after = rss_kb(pid);
+        println!(
+            "idle sessions of {kind}: {opened} opened; RSS {rss} KB → {after} KB: {:.2} KB per idle session",
+            (after.saturating_sub(rss)) as f64 / opened.max(1) as f64
+        );
+        rss = after;
+    }
     tokio::time::sleep(Duration::from_secs(25)).await;
     let expired = rss_kb(pid);
     let metrics = http

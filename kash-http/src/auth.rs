@@ -79,12 +79,7 @@ pub(crate) fn keyed(secret: &[u8], parts: &[&[u8]]) -> String {
         mac.update(p);
         mac.update(b"\0");
     }
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(mac.finalize().into_bytes().get(..16).unwrap_or_default())
 }
 
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -122,6 +117,14 @@ pub struct Template {
     pub secret: Key,
     /// Marks the shops as the built-in demo shop.
     pub demo: bool,
+}
+
+impl Template {
+    /// A shop of this template reached through `client`.
+    pub(crate) fn shop(&self, client: kash_api::KashClient) -> Shop {
+        let shop = Shop::new(client, self.time_zone.clone(), &self.secret);
+        if self.demo { shop.demo() } else { shop }
+    }
 }
 
 /// How long the POS's "yes" is trusted.
@@ -226,14 +229,7 @@ impl StaticAuth {
                     .into(),
             ));
         }
-        let mut shop = Shop::new(
-            client,
-            self.template.time_zone.clone(),
-            &self.template.secret,
-        );
-        if self.template.demo {
-            shop = shop.demo();
-        }
+        let shop = self.template.shop(client);
         Ok(Principal {
             id: id.into(),
             caller: Caller::of(shop).with_credentials_hint(header_hint()),

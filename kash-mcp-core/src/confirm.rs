@@ -50,8 +50,7 @@ pub fn digest(tool: &str, value: &impl Serialize) -> String {
     h.update(tool.as_bytes());
     h.update([0]);
     h.update(&bytes);
-    let out = h.finalize();
-    out.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 fn is_modern(ctx: &Ctx<'_>) -> bool {

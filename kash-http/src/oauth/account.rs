@@ -11,7 +11,7 @@ use kash_mcp_core::store::StoreExt as _;
 use serde::Deserialize;
 
 use super::{
-    Grant, OAuth, Peer, constant_eq, cookie, csrf_checked, csrf_cookie, lang_of, pages,
+    Grant, OAuth, Peer, SignInForm, constant_eq, cookie, csrf_checked, csrf_cookie, lang_of, pages,
     random_token, set_cookie, text,
 };
 
@@ -40,19 +40,6 @@ fn sign_in_form(
     let mut r = pages::account_sign_in(lang, &csrf, login, error);
     set_cookie(&mut r, "kash_csrf", &csrf, "/account", o.https);
     r
-}
-
-#[derive(Deserialize)]
-pub(super) struct SignInForm {
-    csrf: String,
-    login: String,
-    password: String,
-}
-
-impl std::fmt::Debug for SignInForm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignInForm").finish_non_exhaustive()
-    }
 }
 
 /// `POST /account`: signs in with the POS account, then lists the connected applications.

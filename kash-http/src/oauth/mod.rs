@@ -35,7 +35,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use kash_api::{ApiKey, Credentials, Pool, ShopId};
 use kash_mcp_core::store::StoreExt as _;
-use kash_mcp_core::{Caller, CredentialsHint, Lang, Rights, Shop, Store};
+use kash_mcp_core::{Caller, CredentialsHint, Lang, Rights, Store};
 use rand::RngCore as _;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -165,8 +165,7 @@ fn random_token(prefix: &str) -> String {
 /// The store key of a secret (its hash: the store never holds a usable token).
 fn hashed(kind: &str, secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("oauth:{kind}:{hex}")
+    format!("oauth:{kind}:{}", hex::encode(digest))
 }
 
 fn now() -> i64 {
@@ -504,14 +503,7 @@ impl OAuth {
             .pool
             .client(credentials, &self.base_url)
             .map_err(|e| Refusal::Wrong(e.to_string()))?;
-        let mut shop = Shop::new(
-            client,
-            self.template.time_zone.clone(),
-            &self.template.secret,
-        );
-        if self.template.demo {
-            shop = shop.demo();
-        }
+        let shop = self.template.shop(client);
         let rights = if record.scopes.iter().any(|s| s == SCOPE_WRITE) {
             Rights::all()
         } else {
@@ -1085,8 +1077,10 @@ fn show_sign_in(
     r
 }
 
+/// The sign-in form of `/authorize` and of `/account` (which has no authorization request).
 #[derive(Deserialize)]
-struct SignInForm {
+pub(super) struct SignInForm {
+    #[serde(default)]
     request: String,
     csrf: String,
     login: String,

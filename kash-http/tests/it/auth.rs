@@ -6,7 +6,9 @@ use kash_e2e::session::{Era, connect_http, sandbox};
 use kash_sandbox::FaultConfig;
 use serde_json::json;
 
-use crate::support::{initialize, initialize_as, message, post_with, serve, static_server, token};
+use crate::support::{
+    header, initialize, initialize_as, message, post_with, serve, static_server, token,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_mode_lets_in_only_credentials_the_pos_accepts() {
@@ -16,12 +18,7 @@ async fn static_mode_lets_in_only_credentials_the_pos_accepts() {
 
     let none = initialize_as(&server.url, None).await;
     assert_eq!(none.status(), 401);
-    assert!(
-        none.headers()["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .starts_with("Bearer")
-    );
+    assert!(header(&none, "www-authenticate").starts_with("Bearer"));
     let malformed = initialize_as(&server.url, Some("no-colon")).await;
     assert_eq!(malformed.status(), 401);
     let text = malformed.text().await.unwrap();

@@ -53,13 +53,20 @@ struct Site {
 }
 
 impl Site {
+    /// The server, signed in to with the demo login it printed.
     fn of(server: &Server) -> Self {
         let s = server.sign_in.as_ref().expect("the demo login is printed");
+        let text = |k: &str| s[k].as_str().unwrap().to_owned();
+        Self::for_account(&server.root, &server.url, &text("login"), &text("password"))
+    }
+
+    /// The server at `root` (its MCP endpoint `url`), signed in to with this POS account.
+    fn for_account(root: &str, url: &str, login: &str, password: &str) -> Self {
         Self {
-            root: server.root.clone(),
-            url: server.url.clone(),
-            login: s["login"].as_str().unwrap().to_owned(),
-            password: s["password"].as_str().unwrap().to_owned(),
+            root: root.to_owned(),
+            url: url.to_owned(),
+            login: login.to_owned(),
+            password: password.to_owned(),
         }
     }
 }
@@ -276,12 +283,7 @@ async fn discovery_then_a_401_that_says_where_to_sign_in() {
     );
     let r = crate::support::initialize_as(&server.url, Some("kat_made_up")).await;
     assert_eq!(r.status(), 401);
-    assert!(
-        r.headers()["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .contains("error=\"invalid_token\"")
-    );
+    assert!(crate::support::header(&r, "www-authenticate").contains("error=\"invalid_token\""));
     running.stop().await;
 }
 
@@ -565,12 +567,7 @@ async fn sign_ins_survive_a_restart() {
     ];
     let spawn = || crate::support::spawn_server(&flags);
     let first = spawn().await;
-    let site = Site {
-        root: first.root.clone(),
-        url: first.url.clone(),
-        login: c.login.clone(),
-        password: c.password.clone(),
-    };
+    let site = Site::for_account(&first.root, &first.url, &c.login, &c.password);
     let client_id = register(&site, REDIRECT).await;
     let back = consent(&site, &client_id, "all").await;
     let (_, t) = tokens(&site, &client_id, &back["code"]).await;
@@ -651,12 +648,7 @@ async fn a_token_from_one_replica_works_on_another() {
         }
     };
     let (a, b) = (replica(port_a).await, replica(port_b).await);
-    let on_a = Site {
-        root: a.root.clone(),
-        url: a.url.clone(),
-        login: c.login.clone(),
-        password: c.password.clone(),
-    };
+    let on_a = Site::for_account(&a.root, &a.url, &c.login, &c.password);
     let client_id = register(&on_a, REDIRECT).await;
     let back = consent(&on_a, &client_id, "all").await;
     // The code is exchanged on B, the token used on B and on A.
@@ -856,12 +848,7 @@ async fn an_expired_token_is_refused_and_its_refresh_token_still_works() {
     tokio::time::sleep(std::time::Duration::from_secs(7)).await;
     let r = list_tools(&server, access).await;
     assert_eq!(r.status(), 401);
-    assert!(
-        r.headers()["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .contains("invalid_token")
-    );
+    assert!(crate::support::header(&r, "www-authenticate").contains("invalid_token"));
     let refresh = t["refresh_token"].as_str().unwrap();
     let (status, fresh) = exchange(
         &server,
@@ -910,15 +897,8 @@ async fn a_token_for_another_server_is_refused() {
         server(crate::support::free_port()).await,
         server(crate::support::free_port()).await,
     );
-    let on_a = Site {
-        root: a.root.clone(),
-        url: a.url.clone(),
-        login: c.login.clone(),
-        password: c.password.clone(),
-    };
-    let client_id = register(&on_a, REDIRECT).await;
-    let back = consent(&on_a, &client_id, "all").await;
-    let (_, t) = tokens(&on_a, &client_id, &back["code"]).await;
+    let on_a = Site::for_account(&a.root, &a.url, &c.login, &c.password);
+    let (_, t) = granted(&on_a, "all").await;
     let access = t["access_token"].as_str().unwrap();
     assert_eq!(list_tools(&on_a, access).await.status(), 200);
     let on_b = Site {

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use clap::CommandFactory;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use tower::ServiceExt as _;
 
 const SCHEMA: &str = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
 
@@ -263,29 +262,9 @@ async fn server_json_follows_the_registry_rules_and_matches_the_server() {
         .as_str()
         .unwrap()
         .trim_end_matches("/mcp");
-    let args = <kash_http::settings::Args as clap::Parser>::try_parse_from([
-        "kash-http",
-        "--sandbox",
-        "--addr",
-        "127.0.0.1:0",
-        "--public-url",
-        public,
-        "--auth",
-        "static",
-    ])
-    .unwrap();
-    let started = kash_http::start::start(args).await.unwrap();
-    let request = http::Request::get("/mcp/server-card")
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let response = kash_http::app(started.state().clone())
-        .oneshot(request)
-        .await
-        .unwrap();
-    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    let got: Value = serde_json::from_slice(&body).unwrap();
+    let (_started, app) = crate::support::demo_app(public).await;
+    let (_, _, body) = crate::support::get(&app, "/mcp/server-card").await;
+    let got: Value = serde_json::from_str(&body).unwrap();
     for field in ["name", "description", "version"] {
         assert_eq!(
             got[field], doc[field],

@@ -6,9 +6,16 @@ use kash_e2e::session::sandbox;
 use serde_json::json;
 
 use crate::support::{
-    http, initialize_as, message, open_session, open_session_with, post, post_with, static_server,
-    token,
+    header, http, initialize_as, message, open_session, open_session_with, post, post_with,
+    static_server, token,
 };
+
+/// How many tools a `tools/list` answer names.
+async fn tools_in(r: reqwest::Response) -> usize {
+    message(r).await["result"]["tools"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
 
 fn list_tools() -> serde_json::Value {
     json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
@@ -68,13 +75,7 @@ async fn the_owner_alone_uses_a_session(
     // The owner's session is untouched by all that.
     let r = post(url, Some(&mine), Some(&id), &list_tools()).await;
     assert_eq!(r.status(), 200);
-    assert!(
-        message(r).await["result"]["tools"]
-            .as_array()
-            .unwrap()
-            .len()
-            > 10
-    );
+    assert!(tools_in(r).await > 10);
     // Its owner can close it.
     let del = http()
         .delete(url)
@@ -135,12 +136,7 @@ async fn a_session_holds_only_what_its_client_can_use() {
     let asked = open_session_with(&server.url, &mine, &json!({"elicitation": {}})).await;
     let get = stream(asked).await.unwrap();
     assert_eq!(get.status(), 200);
-    assert!(
-        get.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/event-stream")
-    );
+    assert!(header(&get, "content-type").starts_with("text/event-stream"));
     drop(get);
     let metrics = crate::support::metrics(&server.root).await;
     assert!(metrics.contains("kash_http_sessions 2"), "{metrics}");
@@ -196,13 +192,7 @@ async fn stateless_serves_older_clients_without_sessions() {
     // Any request stands alone, as on a replica that has never seen the client.
     let r = post(&server.url, Some(&mine), None, &list_tools()).await;
     assert_eq!(r.status(), 200);
-    assert!(
-        message(r).await["result"]["tools"]
-            .as_array()
-            .unwrap()
-            .len()
-            > 10
-    );
+    assert!(tools_in(r).await > 10);
     let s = kash_e2e::session::connect_http(
         &server.url,
         &mine,

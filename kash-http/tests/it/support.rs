@@ -88,6 +88,14 @@ pub fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+/// A header of a response as text (empty when missing or not text).
+pub fn header<'a>(r: &'a reqwest::Response, name: &str) -> &'a str {
+    r.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
 /// The body of a plain GET of `url`.
 pub async fn get_text(url: &str) -> String {
     http().get(url).send().await.unwrap().text().await.unwrap()
@@ -356,3 +364,43 @@ pub async fn status_of(root: &str, path: &str) -> u16 {
 
 /// A secret the replicas of a test share.
 pub const SECRET: &str = "a-test-secret-of-more-than-32-characters";
+
+/// The demo shop's server in static mode behind `public`, not listening: its router, to be
+/// called in process (keep the `Started` alive while using it).
+pub async fn demo_app(public: &str) -> (kash_http::start::Started, axum::Router) {
+    let args = <kash_http::settings::Args as clap::Parser>::try_parse_from([
+        "kash-http",
+        "--sandbox",
+        "--addr",
+        "127.0.0.1:0",
+        "--public-url",
+        public,
+        "--auth",
+        "static",
+    ])
+    .unwrap();
+    let started = kash_http::start::start(args).await.unwrap();
+    let app = kash_http::app(started.state().clone());
+    (started, app)
+}
+
+/// A GET of `path` through `app`, in process: status, headers and body.
+pub async fn get(app: &axum::Router, path: &str) -> (http::StatusCode, http::HeaderMap, String) {
+    use tower::ServiceExt as _;
+    let r = app
+        .clone()
+        .oneshot(
+            http::Request::get(path)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let (parts, body) = r.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+    (
+        parts.status,
+        parts.headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}

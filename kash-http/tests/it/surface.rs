@@ -10,23 +10,8 @@ use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
 use crate::support::{
-    initialize, initialize_as, post_with, serve, static_server, status_of, token,
+    demo_app, get, initialize, initialize_as, post_with, serve, static_server, status_of, token,
 };
-
-async fn get(app: &axum::Router, path: &str) -> (StatusCode, http::HeaderMap, String) {
-    let r = app
-        .clone()
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let (parts, body) = r.into_parts();
-    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
-    (
-        parts.status,
-        parts.headers,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
-}
 
 fn mcp_post(host: &str, origin: Option<&str>, body: String) -> Request<Body> {
     let mut r = Request::post("/mcp")
@@ -41,19 +26,7 @@ fn mcp_post(host: &str, origin: Option<&str>, body: String) -> Request<Body> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn discovery_probes_and_metrics() {
-    let args = <kash_http::settings::Args as clap::Parser>::try_parse_from([
-        "kash-http",
-        "--sandbox",
-        "--addr",
-        "127.0.0.1:0",
-        "--public-url",
-        "https://mcp.example.com/",
-        "--auth",
-        "static",
-    ])
-    .unwrap();
-    let started = kash_http::start::start(args).await.unwrap();
-    let app = kash_http::app(started.state().clone());
+    let (_started, app) = demo_app("https://mcp.example.com/").await;
 
     let (status, _, body) = get(&app, "/health").await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));

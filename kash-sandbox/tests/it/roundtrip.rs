@@ -8,7 +8,7 @@ use kash_api::departments::{DepartmentFields, DepartmentGroupFields};
 use kash_api::ids::*;
 use kash_api::orders::{DeliveryMethod, ListOrders, OrderKind, PaymentState};
 use kash_api::payment_modes::{PaymentKind, PaymentModeFields, PaymentType};
-use kash_api::products::ProductFields;
+use kash_api::products::{Product, ProductFields};
 use kash_api::reports::ReportFormat;
 use kash_api::sales::{CatalogLine, NewCustomer, NewSale, SaleLine};
 use kash_api::variations::{VariationChoiceFields, VariationFields};
@@ -21,14 +21,22 @@ fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
-async fn product_id(c: &KashClient, title: &str) -> ProductId {
+/// The first listed product that `is` accepts.
+async fn product(c: &KashClient, is: impl Fn(&Product) -> bool) -> Product {
     c.list_products()
         .await
         .unwrap()
         .into_iter()
-        .find(|p| p.title.as_deref() == Some(title))
+        .find(|p| is(p))
         .unwrap()
-        .id
+}
+
+async fn product_id(c: &KashClient, title: &str) -> ProductId {
+    product(c, |p| p.title.as_deref() == Some(title)).await.id
+}
+
+async fn stock_of(c: &KashClient, id: ProductId) -> Decimal {
+    product(c, |p| p.id == id).await.stock.unwrap()
 }
 
 async fn table_84(c: &KashClient) -> TableId {
@@ -48,15 +56,7 @@ async fn a_sale_appears_in_orders_detail_and_report_and_stock_goes_down() {
     let cafe = product_id(&c, "Café").await;
     let croissant = product_id(&c, "Croissant").await;
     let table = table_84(&c).await;
-    let stock_before = c
-        .list_products()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.id == croissant)
-        .unwrap()
-        .stock
-        .unwrap();
+    let stock_before = stock_of(&c, croissant).await;
 
     let sale = NewSale::new(PaymentState::Unpaid)
         .delivery_method(DeliveryMethod::EatIn)
@@ -92,15 +92,7 @@ async fn a_sale_appears_in_orders_detail_and_report_and_stock_goes_down() {
     assert_eq!(detail.vat_breakdown.len(), 1);
     assert_eq!(detail.vat_breakdown[0].amount, dec("0.33"));
 
-    let stock_after = c
-        .list_products()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.id == croissant)
-        .unwrap()
-        .stock
-        .unwrap();
+    let stock_after = stock_of(&c, croissant).await;
     assert_eq!(stock_after, stock_before - Decimal::ONE);
 
     // The day's report counts it: compare with the report before the sale is impossible

@@ -92,8 +92,7 @@ impl Handle {
 /// The mark a sale carries in its private comment: from the record key, never the key itself.
 pub(super) fn mark(record_key: &str) -> String {
     let hash = Sha256::digest(record_key.as_bytes());
-    let hex: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    format!("[kash:{hex}]")
+    format!("[kash:{}]", hex::encode(hash.get(..8).unwrap_or_default()))
 }
 
 fn now_s(ctx: &Ctx<'_>) -> i64 {
