@@ -18,6 +18,42 @@ use crate::jsonrpc::{self, INVALID_REQUEST, MAX_MESSAGE_BYTES, Screened};
 /// Bytes of an oversized line kept to read its id.
 const HEAD_BYTES: usize = 64 * 1024;
 
+/// Stdin as a non-blocking pipe when it is one (checked before anything is changed),
+/// otherwise Tokio's.
+fn stdin() -> Box<dyn AsyncRead + Send + Unpin> {
+    #[cfg(unix)]
+    if let Some(fd) = fifo(&std::io::stdin()) {
+        if let Ok(pipe) = tokio::net::unix::pipe::Receiver::from_owned_fd(fd) {
+            return Box::new(pipe);
+        }
+    }
+    Box::new(tokio::io::stdin())
+}
+
+/// Stdout as a non-blocking pipe when it is one, otherwise Tokio's.
+fn stdout() -> Box<dyn AsyncWrite + Send + Unpin> {
+    #[cfg(unix)]
+    if let Some(fd) = fifo(&std::io::stdout()) {
+        if let Ok(pipe) = tokio::net::unix::pipe::Sender::from_owned_fd(fd) {
+            return Box::new(pipe);
+        }
+    }
+    Box::new(tokio::io::stdout())
+}
+
+/// A copy of the descriptor, if it is a pipe. (The pipe's conversion checks the access mode
+/// before it makes the descriptor non-blocking, so a refusal leaves it as it was.)
+#[cfg(unix)]
+fn fifo(stream: &impl std::os::fd::AsFd) -> Option<std::os::fd::OwnedFd> {
+    use std::os::unix::fs::FileTypeExt;
+    let file = std::fs::File::from(stream.as_fd().try_clone_to_owned().ok()?);
+    file.metadata()
+        .ok()?
+        .file_type()
+        .is_fifo()
+        .then(|| file.into())
+}
+
 /// A line-delimited JSON-RPC transport for the server side.
 #[derive(Debug)]
 pub struct LineTransport {
@@ -26,9 +62,12 @@ pub struct LineTransport {
 }
 
 impl LineTransport {
-    /// Over this process's stdin and stdout.
+    /// Over this process's stdin and stdout. Pipes (what MCP clients give a server they
+    /// start) are read and written as the runtime's own non-blocking descriptors; anything
+    /// else (a terminal, a file) through Tokio's standard streams, which hand each read and
+    /// write to a thread of their own: two thread switches more per message.
     pub fn stdio() -> Self {
-        Self::new(tokio::io::stdin(), tokio::io::stdout())
+        Self::new(stdin(), stdout())
     }
 
     /// Over any reader and writer (tests use a pipe).

@@ -415,3 +415,69 @@ async fn debug_logs_carry_no_personal_data_unless_asked_for_by_name() {
         }
     }
 }
+
+/// Stdin and stdout are read and written as non-blocking pipes when they are pipes, through
+/// Tokio's standard streams otherwise: requests from a file, answers to a file, and a pipe on
+/// one side with a file on the other are served alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_as_well_as_pipes_on_stdin_and_stdout() {
+    let requests = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "files", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+            "name": "data_list_tables", "arguments": {"query": "84"}}}),
+    ]
+    .map(|r| format!("{r}\n"))
+    .concat();
+    let dir = std::env::temp_dir().join(format!("kash-stdio-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, &requests).unwrap();
+    // (stdin from a file or a pipe, stdout to a file or a pipe)
+    for (stdin_file, stdout_file) in [(true, true), (false, true), (true, false)] {
+        let output = dir.join("out.jsonl");
+        let mut cmd = command(&["--sandbox"]);
+        cmd.stderr(Stdio::null());
+        if stdin_file {
+            cmd.stdin(std::fs::File::open(&input).unwrap());
+        } else {
+            cmd.stdin(Stdio::piped());
+        }
+        if stdout_file {
+            cmd.stdout(std::fs::File::create(&output).unwrap());
+        } else {
+            cmd.stdout(Stdio::piped());
+        }
+        let mut child = cmd.spawn().unwrap();
+        if let Some(mut stdin) = child.stdin.take() {
+            tokio::io::AsyncWriteExt::write_all(&mut stdin, requests.as_bytes())
+                .await
+                .unwrap();
+        }
+        // End of input once the requests are read: the server answers them and exits.
+        let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
+            .await
+            .expect("exits at end of input")
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{stdin_file} {stdout_file}");
+        let text = if stdout_file {
+            std::fs::read_to_string(&output).unwrap()
+        } else {
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let answers: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(answers.len(), 2, "{stdin_file} {stdout_file}: {text}");
+        assert_eq!(answers[0]["id"], 1);
+        assert_eq!(answers[1]["id"], 2);
+        assert_eq!(
+            answers[1]["result"]["structuredContent"]["items"][0]["title"], "84",
+            "{text}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
