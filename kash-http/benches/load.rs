@@ -3,8 +3,9 @@
 //!
 //! - start → listening: the time from spawning `kash-http` (static mode) to its ready line;
 //! - `order_detail` and `data_list_products` in a closed loop at 1, 8 and 32 clients, each
-//!   client its own session (legacy, 2025-11-25) or stateless (2026-07-28): ok/s, p50, p99,
-//!   errors;
+//!   client its own session (legacy, 2025-11-25) or stateless (2026-07-28), with a new
+//!   connection for each request (rmcp's default client) or connections kept open (a plain
+//!   `reqwest::Client`, as most HTTP clients do): ok/s, p50, p99, errors;
 //! - memory per idle session, and the RSS after 10,000 sessions opened and expired.
 //!
 //! `KASH_BENCH_SECONDS` sets each load run's length (default 5); `KASH_BENCH_BINARY` runs
@@ -18,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use kash_e2e::client::TestClient;
-use kash_e2e::session::{Era, connect_http, obj};
+use kash_e2e::session::{Era, connect_http, connect_http_over, obj};
 use kash_sandbox::{Sandbox, SandboxConfig};
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
@@ -78,10 +79,21 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// How each client's HTTP connections are used.
+#[derive(Debug, Clone, Copy)]
+enum Connections {
+    /// rmcp's default client: a new connection for each request.
+    PerRequest,
+    /// A plain `reqwest::Client`: connections kept open between requests.
+    Kept,
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn closed_loop(
     url: &str,
     token: &str,
     era: Era,
+    connections: Connections,
     clients: usize,
     tool: &str,
     args: Value,
@@ -89,7 +101,11 @@ async fn closed_loop(
 ) {
     let mut sessions = Vec::new();
     for _ in 0..clients {
-        sessions.push(connect_http(url, token, era, TestClient::plain()).await);
+        let http = match connections {
+            Connections::PerRequest => None,
+            Connections::Kept => Some(reqwest::Client::new()),
+        };
+        sessions.push(connect_http_over(http, url, token, era, TestClient::plain()).await);
     }
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
@@ -130,7 +146,7 @@ async fn closed_loop(
     let wall = started.elapsed().as_secs_f64();
     all.sort();
     println!(
-        "| {tool} | {era:?} | {clients} | {:.0} | {:.2} | {:.2} | {errors} |",
+        "| {tool} | {era:?} | {connections:?} | {clients} | {:.0} | {:.2} | {:.2} | {errors} |",
         all.len() as f64 / wall,
         percentile(&all, 0.5).as_secs_f64() * 1000.0,
         percentile(&all, 0.99).as_secs_f64() * 1000.0,
@@ -215,7 +231,7 @@ async fn main() {
     let order = orders["items"][0]["id"].as_u64().unwrap();
     drop(warm);
     println!(
-        "\n| tool | era | clients | ok/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|"
+        "\n| tool | era | connections | clients | ok/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|---|"
     );
     for (tool, args) in [
         ("order_detail", json!({"orderId": order})),
@@ -225,17 +241,20 @@ async fn main() {
         ),
     ] {
         for era in [Era::Legacy, Era::Modern] {
-            for clients in [1, 8, 32] {
-                closed_loop(
-                    &server.url,
-                    &token,
-                    era,
-                    clients,
-                    tool,
-                    args.clone(),
-                    seconds,
-                )
-                .await;
+            for connections in [Connections::PerRequest, Connections::Kept] {
+                for clients in [1, 8, 32] {
+                    closed_loop(
+                        &server.url,
+                        &token,
+                        era,
+                        connections,
+                        clients,
+                        tool,
+                        args.clone(),
+                        seconds,
+                    )
+                    .await;
+                }
             }
         }
     }

@@ -236,10 +236,26 @@ pub async fn spawn_http(mut cmd: Command, token: &str, era: Era, client: TestCli
 
 /// Connects to a kash-http server's MCP endpoint `url` with this bearer `token`.
 pub async fn connect_http(url: &str, token: &str, era: Era, client: TestClient) -> Session {
+    connect_http_over(None, url, token, era, client).await
+}
+
+/// [`connect_http`] over the HTTP client `http`; `None` is rmcp's default client, which opens a
+/// connection for each request (it keeps none idle), where a plain `reqwest::Client` keeps
+/// them open between requests as most HTTP clients do.
+pub async fn connect_http_over(
+    http: Option<reqwest::Client>,
+    url: &str,
+    token: &str,
+    era: Era,
+    client: TestClient,
+) -> Session {
     use rmcp::transport::StreamableHttpClientTransport;
     use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
     let config = StreamableHttpClientTransportConfig::with_uri(url.to_owned()).auth_header(token);
-    let transport = StreamableHttpClientTransport::from_config(config);
+    let transport = match http {
+        Some(http) => StreamableHttpClientTransport::with_client(http, config),
+        None => StreamableHttpClientTransport::from_config(config),
+    };
     open(client, transport, era, None).await
 }
 

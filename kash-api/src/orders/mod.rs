@@ -615,6 +615,9 @@ impl Endpoint for GetOrder {
     }
 
     fn decode(&self, response: RawResponse) -> Result<Self::Output> {
+        if let Some(order) = order_from_bytes(&response.body) {
+            return Ok(order);
+        }
         let value = response.json_value()?;
         // The order itself, `[order]`, or `{"order": order}`.
         let inner = match value {
@@ -638,6 +641,41 @@ impl Endpoint for GetOrder {
             other => other,
         };
         response.decode_value(&inner)
+    }
+}
+
+/// A `getOrder.php` answer that is the order itself or `[order]` (the usual shapes), decoded
+/// straight from the bytes, without the JSON tree; `None` for any other shape or any failure,
+/// which [`GetOrder`]'s general path then reads (and names the failing field).
+fn order_from_bytes(body: &[u8]) -> Option<Order> {
+    /// The keys under which the order may come wrapped, as the general path reads them
+    /// (every other key is skipped; usually neither is there).
+    #[derive(Deserialize)]
+    struct Wrapper {
+        order: Option<Value>,
+        commande: Option<Value>,
+    }
+    let body = body
+        .strip_prefix("\u{feff}".as_bytes())
+        .unwrap_or(body)
+        .trim_ascii_start();
+    match body.first()? {
+        b'[' => {
+            let mut orders: Vec<Order> = serde_json::from_slice(body).ok()?;
+            (orders.len() == 1).then(|| orders.pop()).flatten()
+        }
+        b'{' => {
+            let wrapper: Wrapper = serde_json::from_slice(body).ok()?;
+            if wrapper
+                .order
+                .or(wrapper.commande)
+                .is_some_and(|w| w.is_object())
+            {
+                return None;
+            }
+            serde_json::from_slice(body).ok()
+        }
+        _ => None,
     }
 }
 
@@ -669,5 +707,59 @@ impl crate::KashClient {
     /// Transport, API (including "not found") and decode errors.
     pub async fn get_order(&self, order_id: OrderId) -> Result<Order> {
         self.send(&GetOrder::new(order_id)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    const ORDER: &str = include_str!("../../tests/fixtures/order.json");
+    const ORDERS: &str = include_str!("../../tests/fixtures/orders.json");
+
+    /// The order through the JSON tree, as the general path reads it.
+    fn through_the_tree(text: &str) -> Order {
+        let value: Value = serde_json::from_str(text).unwrap();
+        crate::decode::from_value("getOrder.php", &value, &|s: &str| s.to_owned()).unwrap()
+    }
+
+    /// Read straight from the bytes, every order of the fixtures is the order the tree gives,
+    /// alone or in a one-item array.
+    #[test]
+    fn an_order_read_from_the_bytes_is_the_order_the_tree_gives() {
+        let list: Vec<Value> = serde_json::from_str(ORDERS).unwrap();
+        let texts: Vec<String> = std::iter::once(ORDER.to_owned())
+            .chain(list.iter().map(Value::to_string))
+            .collect();
+        assert!(texts.len() > 2);
+        for text in &texts {
+            let tree = through_the_tree(text);
+            assert_eq!(order_from_bytes(text.as_bytes()), Some(tree.clone()));
+            let in_array = format!("\u{feff} [{text}]");
+            assert_eq!(order_from_bytes(in_array.as_bytes()), Some(tree));
+        }
+    }
+
+    /// Wrapped orders, arrays of any other length and anything that does not decode are left
+    /// to the general path; a non-object `order` field is an ordinary field.
+    #[test]
+    fn other_shapes_are_left_to_the_general_path() {
+        for wrapped in [
+            format!(r#"{{"result":"OK","order":{ORDER}}}"#),
+            format!(r#"{{"commande":{ORDER}}}"#),
+            format!("[{ORDER},{ORDER}]"),
+            "[]".to_owned(),
+            r#"{"id": "not a number"}"#.to_owned(),
+            "<html>".to_owned(),
+        ] {
+            assert_eq!(order_from_bytes(wrapped.as_bytes()), None, "{wrapped}");
+        }
+        let with_field = ORDER.replacen('{', r#"{"order": "A-12","#, 1);
+        assert_eq!(
+            order_from_bytes(with_field.as_bytes()),
+            Some(through_the_tree(&with_field))
+        );
     }
 }

@@ -22,10 +22,10 @@ const HEAD_BYTES: usize = 64 * 1024;
 /// otherwise Tokio's.
 fn stdin() -> Box<dyn AsyncRead + Send + Unpin> {
     #[cfg(unix)]
-    if let Some(fd) = fifo(&std::io::stdin()) {
-        if let Ok(pipe) = tokio::net::unix::pipe::Receiver::from_owned_fd(fd) {
-            return Box::new(pipe);
-        }
+    if let Some(fd) = fifo(&std::io::stdin())
+        && let Ok(pipe) = tokio::net::unix::pipe::Receiver::from_owned_fd(fd)
+    {
+        return Box::new(pipe);
     }
     Box::new(tokio::io::stdin())
 }
@@ -33,10 +33,10 @@ fn stdin() -> Box<dyn AsyncRead + Send + Unpin> {
 /// Stdout as a non-blocking pipe when it is one, otherwise Tokio's.
 fn stdout() -> Box<dyn AsyncWrite + Send + Unpin> {
     #[cfg(unix)]
-    if let Some(fd) = fifo(&std::io::stdout()) {
-        if let Ok(pipe) = tokio::net::unix::pipe::Sender::from_owned_fd(fd) {
-            return Box::new(pipe);
-        }
+    if let Some(fd) = fifo(&std::io::stdout())
+        && let Ok(pipe) = tokio::net::unix::pipe::Sender::from_owned_fd(fd)
+    {
+        return Box::new(pipe);
     }
     Box::new(tokio::io::stdout())
 }
