@@ -241,6 +241,13 @@ fn is_empty_value(v: &Value) -> bool {
     }
 }
 
+/// A body's JSON text: without a leading byte-order mark and the blanks before the value.
+pub(crate) fn json_start(body: &[u8]) -> &[u8] {
+    body.strip_prefix("\u{feff}".as_bytes())
+        .unwrap_or(body)
+        .trim_ascii_start()
+}
+
 /// The message of a non-2xx answer: an error envelope's message, or the page's text.
 pub(crate) fn status_message(body: &[u8], scrub: &dyn Fn(&str) -> String) -> String {
     let text = String::from_utf8_lossy(body);

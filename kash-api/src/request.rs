@@ -147,11 +147,7 @@ impl RawResponse {
         // A plain array decodes straight from the bytes, without building the JSON tree first
         // (a month of orders is megabytes); anything else, or a failure, takes the general
         // path, which also names the failing item and field.
-        let body = self
-            .body
-            .strip_prefix("\u{feff}".as_bytes())
-            .unwrap_or(&self.body)
-            .trim_ascii_start();
+        let body = decode::json_start(&self.body);
         if body.starts_with(b"[")
             && let Ok(items) = serde_json::from_slice::<Vec<T>>(body)
         {

@@ -328,10 +328,7 @@ impl OrderBriefs {
     /// span taken from where the parser stopped. `None` for any other shape, or an item that
     /// does not decode (the general path then names it).
     fn from_array(body: Bytes, scrub: Scrubber) -> Option<Self> {
-        let text = body
-            .strip_prefix("\u{feff}".as_bytes())
-            .unwrap_or(&body)
-            .trim_ascii_start();
+        let text = decode::json_start(&body);
         let base = body.len() - text.len();
         // Checked as UTF-8 once, so that the parser need not check each string again.
         let text = std::str::from_utf8(text).ok()?;

@@ -655,10 +655,7 @@ fn order_from_bytes(body: &[u8]) -> Option<Order> {
         order: Option<Value>,
         commande: Option<Value>,
     }
-    let body = body
-        .strip_prefix("\u{feff}".as_bytes())
-        .unwrap_or(body)
-        .trim_ascii_start();
+    let body = crate::decode::json_start(body);
     match body.first()? {
         b'[' => {
             let mut orders: Vec<Order> = serde_json::from_slice(body).ok()?;
