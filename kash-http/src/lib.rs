@@ -168,13 +168,15 @@ impl AppState {
                 "http://localhost:*".to_owned(),
                 "http://127.0.0.1:*".to_owned(),
             ])
-            .with_max_request_body_bytes(options.max_body);
-        let stateless = config
-            .clone()
-            .with_legacy_session_mode(false)
+            .with_max_request_body_bytes(options.max_body)
+            // Stateless requests (every 2026-07-28 one) answered by one message get plain
+            // JSON; those that send more first (progress, subscriptions) still get a stream.
             .with_json_response(true);
+        let stateless = config.clone().with_legacy_session_mode(false);
         if options.stateless {
             config = stateless.clone();
+        } else {
+            config.session_store = Some(sessions.handshakes());
         }
         let factory = server.clone();
         let mcp = StreamableHttpService::new(move || Ok(factory.clone()), sessions.clone(), config);
@@ -251,9 +253,18 @@ impl AppState {
         self.inner.sessions.open().await
     }
 
-    /// Ends the light sessions idle for too long; run every [`Self::expiry_tick`].
-    pub fn expire_sessions(&self) {
-        self.inner.sessions.expire();
+    /// Ends the sessions idle for too long and rests idle workers; run every
+    /// [`Self::expiry_tick`].
+    pub async fn expire_sessions(&self) {
+        let sessions = &self.inner.sessions;
+        sessions.expire().await;
+        let metrics = &self.inner.metrics;
+        metrics
+            .sessions
+            .set(i64::try_from(sessions.open().await).unwrap_or(i64::MAX));
+        metrics
+            .session_workers
+            .set(i64::try_from(sessions.awake()).unwrap_or(i64::MAX));
     }
 
     /// How often [`Self::expire_sessions`] should run.
@@ -423,13 +434,18 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .filter(|_| !inner.stateless)
         .map(str::to_owned);
-    let light = match session
+    let (light, busy) = match session
         .as_deref()
-        .map(|s| inner.sessions.light(s, &principal.id))
+        .map(|s| inner.sessions.find(s, &principal.id))
     {
         Some(Found::Gone) => return session_not_found(),
-        Some(Found::Light(version)) => Some(version),
-        Some(Found::Elsewhere) | None => None,
+        Some(Found::Light(version)) => (Some(version), None),
+        // This server sends nothing outside the answer to a request (its questions to the
+        // user ride that answer's stream), so it offers no standalone stream: an idle session
+        // then holds no connection, and its worker can rest.
+        Some(Found::Asking(_)) if req.method() == Method::GET => return no_stream(),
+        Some(Found::Asking(busy)) => (None, Some(busy)),
+        Some(Found::Elsewhere) | None => (None, None),
     };
     let (mut req, opens_light) = match room_for_a_session(&state, &principal, req).await {
         Ok(seen) => seen,
@@ -478,10 +494,13 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
             );
         }
     };
-    inner
-        .metrics
+    let metrics = &inner.metrics;
+    metrics
         .sessions
         .set(i64::try_from(inner.sessions.open().await).unwrap_or(i64::MAX));
+    metrics
+        .session_workers
+        .set(i64::try_from(inner.sessions.awake()).unwrap_or(i64::MAX));
     let (mut parts, body) = response.into_parts();
     if delete && parts.status == StatusCode::ACCEPTED {
         // The session is gone when DELETE returns: 200, which every client takes as done.
@@ -501,13 +520,13 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
         }
         _ => {}
     }
-    let body = match counted {
-        // The call is in flight until its stream has been sent.
-        Some(guard) => Body::from_stream(Body::new(body).into_data_stream().map(move |chunk| {
-            let _ = &guard;
+    let body = match (counted, busy) {
+        (None, None) => Body::new(body),
+        // The call is in flight, and the session in use, until its stream has been sent.
+        guards => Body::from_stream(Body::new(body).into_data_stream().map(move |chunk| {
+            let _ = &guards;
             chunk
         })),
-        None => Body::new(body),
     };
     Response::from_parts(parts, body)
 }
@@ -527,6 +546,15 @@ enum Route {
 /// else is said.
 fn session_not_found() -> Response {
     (StatusCode::NOT_FOUND, "Not Found: Session not found").into_response()
+}
+
+/// GET on a session: 405, the answer the transport specifies for a server without a standalone
+/// stream (what rmcp's stateless path answers for light sessions).
+fn no_stream() -> Response {
+    let mut r = (StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed").into_response();
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST, DELETE"));
+    r
 }
 
 /// Opens a light session for an `initialize` that rmcp answered, naming it in the answer.

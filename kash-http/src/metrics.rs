@@ -62,6 +62,8 @@ pub struct Metrics {
     pub latency: Histogram,
     /// Open legacy sessions.
     pub sessions: Gauge<i64, AtomicI64>,
+    /// Asking sessions whose rmcp worker runs (the others rest).
+    pub session_workers: Gauge<i64, AtomicI64>,
     /// Requests refused by the rate limits.
     pub limited: Counter,
     /// Store checks that failed (`/ready`).
@@ -98,6 +100,7 @@ impl Default for Metrics {
             pos_latency.clone(),
         );
         let sessions = Gauge::<i64, AtomicI64>::default();
+        let session_workers = Gauge::<i64, AtomicI64>::default();
         let limited = Counter::default();
         let store_errors = Counter::default();
         registry.register(
@@ -111,6 +114,11 @@ impl Default for Metrics {
             latency.clone(),
         );
         registry.register("sessions", "Open MCP sessions", sessions.clone());
+        registry.register(
+            "session_workers",
+            "Sessions whose client can be asked and whose worker runs",
+            session_workers.clone(),
+        );
         registry.register(
             "rate_limited",
             "Requests refused by a rate limit",
@@ -130,6 +138,7 @@ impl Default for Metrics {
             requests,
             latency,
             sessions,
+            session_workers,
             limited,
             store_errors,
         }

@@ -1,19 +1,25 @@
 //! Legacy (`Mcp-Session-Id`) sessions bound to the principal that opened them, capped per
 //! principal and in total, and expired when idle.
 //!
-//! Two kinds, one count:
+//! Two kinds, one count, and an idle session of either kind is a record of a few hundred
+//! bytes at most:
 //! - **Light sessions**, for clients that cannot be asked a question (no `elicitation` in
-//!   their `initialize`): a record of a few dozen bytes (owner, protocol version, last use),
-//!   each request served by rmcp's stateless path. Nothing runs for an idle one.
-//! - **rmcp sessions**, for clients that can be asked (a sale or a deletion to confirm): the
-//!   server must send them requests and read their answers, which needs rmcp's session
-//!   worker (two tasks and their channels per session).
+//!   their `initialize`): a record (owner, protocol version, last use), each request served by
+//!   rmcp's stateless path. Nothing runs for an idle one.
+//! - **Asking sessions**, for clients that can be asked (a sale or a deletion to confirm): the
+//!   server must send them requests and read their answers, which needs rmcp's session worker
+//!   (two tasks and their channels, ~70 KB). A worker runs only while the session is in use:
+//!   after [`SessionLimits::rest`] without a request or an open stream it is stopped, and the
+//!   record keeps the client's `initialize`; the next request starts a new worker, which
+//!   replays that handshake (rmcp's session restore, through the [`SessionStore`] that
+//!   [`TenantSessions::handshakes`] gives rmcp). The server holds no other per-session state,
+//!   so a restored session answers as the first one did.
 //!
 //! rmcp's session manager sees only session ids; the principal of the request being served is
 //! put in a task-local by the HTTP layer ([`scope`]) around every call into rmcp, so that the
 //! manager checks it: another principal (or none) presenting the id is told the session does
-//! not exist (404) and is served nothing, and cannot close it. Light sessions are checked the
-//! same way by [`TenantSessions::light`].
+//! not exist (404) and is served nothing, and cannot close it. [`TenantSessions::find`] checks
+//! the same before rmcp is called.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -22,14 +28,18 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use futures_util::Stream;
-use rmcp::model::{ClientJsonRpcMessage, ProtocolVersion, ServerJsonRpcMessage};
+use rmcp::model::{
+    ClientJsonRpcMessage, InitializeRequestParams, ProtocolVersion, ServerJsonRpcMessage,
+};
 use rmcp::transport::common::server_side_http::ServerSseMessage;
 use rmcp::transport::streamable_http_server::SessionId;
-use rmcp::transport::streamable_http_server::session::SessionManager;
 use rmcp::transport::streamable_http_server::session::local::{
     LocalSessionManager, LocalSessionManagerError, SessionTransport,
 };
-use tokio::sync::RwLock;
+use rmcp::transport::streamable_http_server::session::store::{
+    SessionState, SessionStore, SessionStoreError,
+};
+use rmcp::transport::streamable_http_server::session::{RestoreOutcome, SessionManager};
 
 tokio::task_local! {
     /// The principal of the request being served (its session key).
@@ -50,6 +60,8 @@ fn current() -> Option<Arc<str>> {
 pub struct SessionLimits {
     /// Idle time after which a session ends.
     pub idle: Duration,
+    /// Idle time after which an asking session's worker is stopped (the session stays open).
+    pub rest: Duration,
     /// Most open sessions in all.
     pub total: usize,
     /// Most open sessions of one principal.
@@ -60,6 +72,7 @@ impl Default for SessionLimits {
     fn default() -> Self {
         Self {
             idle: Duration::from_secs(30 * 60),
+            rest: Duration::from_secs(10),
             total: 10_000,
             per_principal: 100,
         }
@@ -84,8 +97,11 @@ pub enum SessionError {
 #[derive(Debug)]
 pub struct TenantSessions {
     inner: LocalSessionManager,
-    owners: RwLock<HashMap<SessionId, Arc<str>>>,
     light: Mutex<HashMap<SessionId, Light>>,
+    asking: Mutex<HashMap<SessionId, Asking>>,
+    /// Held while a worker is stopped to rest or started again, so that the two never
+    /// interleave for one session.
+    turn: tokio::sync::Mutex<()>,
     limits: SessionLimits,
 }
 
@@ -97,15 +113,56 @@ struct Light {
     used: Instant,
 }
 
+/// An asking session.
+#[derive(Debug)]
+struct Asking {
+    owner: Arc<str>,
+    /// The client's `initialize` parameters (JSON, about a hundred bytes), kept once the
+    /// handshake succeeded: what a new worker replays.
+    handshake: Option<Box<[u8]>>,
+    /// When the last request or stream ended (or began).
+    used: Instant,
+    /// Requests and streams in progress.
+    busy: usize,
+    /// Whether a worker runs for it.
+    awake: bool,
+    /// Workers stopped to rest whose end rmcp has yet to report.
+    ending: usize,
+}
+
 /// What a session id presented with a request is.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Found {
     /// The caller's light session, with the protocol version it agreed.
     Light(ProtocolVersion),
-    /// A light session of another principal, or one that expired: as if it did not exist.
+    /// The caller's asking session: it is in use while this lives.
+    Asking(Busy),
+    /// A session of another principal, or one that expired: as if it did not exist.
     Gone,
-    /// Not a light session: rmcp's (or none).
+    /// No session of ours: rmcp says what it is.
     Elsewhere,
+}
+
+/// An asking session in use (a request or a stream); it may rest once every one has ended.
+#[derive(Debug)]
+pub struct Busy {
+    sessions: Arc<TenantSessions>,
+    id: SessionId,
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        if let Some(s) = self.sessions.askings().get_mut(&self.id) {
+            s.busy = s.busy.saturating_sub(1);
+            s.used = Instant::now();
+        }
+    }
+}
+
+/// Locks a map; a panic while it was held leaves it whole (every change is one insert, remove
+/// or field update): keep serving.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl TenantSessions {
@@ -115,40 +172,49 @@ impl TenantSessions {
         inner.session_config.keep_alive = Some(limits.idle);
         Self {
             inner,
-            owners: RwLock::new(HashMap::new()),
             light: Mutex::new(HashMap::new()),
+            asking: Mutex::new(HashMap::new()),
+            turn: tokio::sync::Mutex::new(()),
             limits,
         }
     }
 
     fn lights(&self) -> std::sync::MutexGuard<'_, HashMap<SessionId, Light>> {
-        // A panic while the map was held leaves it whole (every change is one insert or
-        // remove): keep serving.
-        self.light
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.light)
+    }
+
+    fn askings(&self) -> std::sync::MutexGuard<'_, HashMap<SessionId, Asking>> {
+        lock(&self.asking)
+    }
+
+    /// What rmcp keeps of asking sessions' handshakes, to start their workers again.
+    pub fn handshakes(self: &Arc<Self>) -> Arc<dyn SessionStore> {
+        Arc::new(Handshakes(self.clone()))
     }
 
     /// Open sessions (all principals, both kinds).
     pub async fn open(&self) -> usize {
         let light = self.lights().len();
-        self.owners.read().await.len() + light
+        self.askings().len() + light
+    }
+
+    /// Asking sessions whose worker runs.
+    pub fn awake(&self) -> usize {
+        self.askings().values().filter(|s| s.awake).count()
     }
 
     /// Whether `principal` may open one more session.
     pub async fn has_room_for(&self, principal: &str) -> bool {
+        let mine = |owner: &Arc<str>| owner.as_ref() == principal;
         let (light, light_mine) = {
             let lights = self.lights();
-            let mine = lights
-                .values()
-                .filter(|l| l.owner.as_ref() == principal)
-                .count();
-            (lights.len(), mine)
+            let n = lights.values().filter(|l| mine(&l.owner)).count();
+            (lights.len(), n)
         };
-        let owners = self.owners.read().await;
-        owners.len() + light < self.limits.total
-            && owners.values().filter(|o| o.as_ref() == principal).count() + light_mine
-                < self.limits.per_principal
+        let asking = self.askings();
+        let asking_mine = asking.values().filter(|s| mine(&s.owner)).count();
+        asking.len() + light < self.limits.total
+            && asking_mine + light_mine < self.limits.per_principal
     }
 
     /// Opens a light session for `owner`, which agreed `version`; `None` when there is no
@@ -167,22 +233,36 @@ impl TenantSessions {
         Some(id)
     }
 
-    /// What `id` is for `caller`; a light session of the caller's is marked used now.
-    pub fn light(&self, id: &str, caller: &str) -> Found {
-        let mut lights = self.lights();
-        let Some(light) = lights.get_mut(id) else {
+    /// What `id` is for `caller`; a session of the caller's is marked used now.
+    pub fn find(self: &Arc<Self>, id: &str, caller: &str) -> Found {
+        let now = Instant::now();
+        {
+            let mut lights = self.lights();
+            if let Some(light) = lights.get_mut(id) {
+                if light.owner.as_ref() != caller {
+                    return Found::Gone;
+                }
+                if now.duration_since(light.used) >= self.limits.idle {
+                    lights.remove(id);
+                    return Found::Gone;
+                }
+                light.used = now;
+                return Found::Light(light.version.clone());
+            }
+        }
+        let mut asking = self.askings();
+        let Some(s) = asking.get_mut(id) else {
             return Found::Elsewhere;
         };
-        if light.owner.as_ref() != caller {
+        if s.owner.as_ref() != caller {
             return Found::Gone;
         }
-        let now = Instant::now();
-        if now.duration_since(light.used) >= self.limits.idle {
-            lights.remove(id);
-            return Found::Gone;
-        }
-        light.used = now;
-        Found::Light(light.version.clone())
+        s.busy += 1;
+        s.used = now;
+        Found::Asking(Busy {
+            sessions: self.clone(),
+            id: id.into(),
+        })
     }
 
     /// Ends the caller's light session `id`; false when it is not the caller's.
@@ -195,27 +275,76 @@ impl TenantSessions {
         false
     }
 
-    /// Ends the light sessions idle for longer than the limit (rmcp ends its own).
-    pub fn expire(&self) {
-        let idle = self.limits.idle;
+    /// Ends the sessions idle for longer than the limit, and stops the workers of asking
+    /// sessions idle for longer than [`SessionLimits::rest`].
+    pub async fn expire(&self) {
         let now = Instant::now();
-        let mut lights = self.lights();
-        lights.retain(|_, l| now.duration_since(l.used) < idle);
-        if lights.capacity() > 64 && lights.capacity() > 4 * lights.len() {
-            lights.shrink_to_fit();
+        let idle = self.limits.idle;
+        {
+            let mut lights = self.lights();
+            lights.retain(|_, l| now.duration_since(l.used) < idle);
+            if lights.capacity() > 64 && lights.capacity() > 4 * lights.len() {
+                lights.shrink_to_fit();
+            }
+        }
+        let resting: Vec<SessionId> = {
+            let mut asking = self.askings();
+            // A working session past the limit is rmcp's to end (its keep-alive).
+            asking.retain(|_, s| s.awake || now.duration_since(s.used) < idle);
+            if asking.capacity() > 64 && asking.capacity() > 4 * asking.len() {
+                asking.shrink_to_fit();
+            }
+            asking
+                .iter()
+                .filter(|(_, s)| self.may_rest(s, now))
+                .map(|(id, _)| id.clone())
+                .collect()
+        };
+        for id in resting {
+            self.rest(&id).await;
         }
     }
 
-    /// How often [`Self::expire`] should run: a session outlives its limit by at most this.
-    pub fn expiry_tick(&self) -> Duration {
-        (self.limits.idle / 4).clamp(Duration::from_secs(1), Duration::from_secs(60))
+    fn may_rest(&self, s: &Asking, now: Instant) -> bool {
+        s.awake
+            && s.busy == 0
+            && s.handshake.is_some()
+            && now.duration_since(s.used) >= self.limits.rest
     }
 
-    async fn owned_by_caller(&self, id: &SessionId) -> bool {
+    /// Stops the worker of asking session `id` if it is still idle.
+    async fn rest(&self, id: &SessionId) {
+        let _turn = self.turn.lock().await;
+        {
+            let mut asking = self.askings();
+            let Some(s) = asking.get_mut(id) else {
+                return;
+            };
+            if !self.may_rest(s, Instant::now()) {
+                return;
+            }
+            s.awake = false;
+            s.ending += 1;
+        }
+        if let Err(e) = self.inner.close_session(id).await {
+            tracing::warn!(error = %e, "a resting session's worker did not stop cleanly");
+        }
+    }
+
+    /// How often [`Self::expire`] should run: a session outlives its limit, and a worker its
+    /// rest, by at most this.
+    pub fn expiry_tick(&self) -> Duration {
+        (self.limits.idle / 4)
+            .min(self.limits.rest / 2)
+            .clamp(Duration::from_secs(1), Duration::from_secs(60))
+    }
+
+    /// Whether the request's principal owns asking session `id`.
+    fn owned_by_caller(&self, id: &str) -> bool {
         let Some(me) = current() else {
             return false;
         };
-        self.owners.read().await.get(id).is_some_and(|o| *o == me)
+        self.askings().get(id).is_some_and(|s| s.owner == me)
     }
 }
 
@@ -229,7 +358,15 @@ impl SessionManager for TenantSessions {
             return Err(SessionError::Full);
         }
         let (id, transport) = self.inner.create_session().await?;
-        self.owners.write().await.insert(id.clone(), me);
+        let session = Asking {
+            owner: me,
+            handshake: None,
+            used: Instant::now(),
+            busy: 0,
+            awake: true,
+            ending: 0,
+        };
+        self.askings().insert(id.clone(), session);
         Ok((id, transport))
     }
 
@@ -242,17 +379,61 @@ impl SessionManager for TenantSessions {
     }
 
     async fn has_session(&self, id: &SessionId) -> Result<bool, Self::Error> {
-        Ok(self.owned_by_caller(id).await && self.inner.has_session(id).await?)
+        let awake = {
+            let me = current();
+            let asking = self.askings();
+            asking
+                .get(id)
+                .is_some_and(|s| s.awake && Some(&s.owner) == me.as_ref())
+        };
+        // A resting session is not here: rmcp asks for its handshake and starts it again.
+        Ok(awake && self.inner.has_session(id).await?)
     }
 
     async fn close_session(&self, id: &SessionId) -> Result<(), Self::Error> {
-        // On DELETE the principal is known and must own the session; when a session ends on
-        // its own (idle, closed by the client) there is no request, and it is removed.
-        if current().is_some() && !self.owned_by_caller(id).await {
-            return Ok(());
+        {
+            let mut asking = self.askings();
+            match (current(), asking.get_mut(id)) {
+                // On DELETE the principal is known and must own the session.
+                (Some(me), Some(s)) if s.owner == me => {
+                    asking.remove(id);
+                }
+                (Some(_), _) => return Ok(()),
+                // Without a request: a worker ended. One stopped to rest leaves its session.
+                (None, Some(s)) if s.ending > 0 => {
+                    s.ending -= 1;
+                    return Ok(());
+                }
+                // Ended on its own (idle, closed by the client, the server stopping).
+                (None, _) => {
+                    asking.remove(id);
+                }
+            }
         }
-        self.owners.write().await.remove(id);
         Ok(self.inner.close_session(id).await?)
+    }
+
+    async fn restore_session(
+        &self,
+        id: SessionId,
+    ) -> Result<RestoreOutcome<Self::Transport>, Self::Error> {
+        let _turn = self.turn.lock().await;
+        let known = {
+            let me = current().ok_or(SessionError::Anonymous)?;
+            let asking = self.askings();
+            asking
+                .get(&id)
+                .is_some_and(|s| s.owner == me && s.handshake.is_some())
+        };
+        if !known {
+            return Ok(RestoreOutcome::NotSupported);
+        }
+        let outcome = self.inner.restore_session(id.clone()).await?;
+        if let Some(s) = self.askings().get_mut(&id) {
+            s.awake = true;
+            s.used = Instant::now();
+        }
+        Ok(outcome)
     }
 
     fn create_stream(
@@ -293,5 +474,39 @@ impl SessionManager for TenantSessions {
     > + Send {
         let inner = self.inner.resume(id, last_event_id);
         async move { Ok(inner.await?) }
+    }
+}
+
+/// The asking sessions' handshakes, as rmcp's session store: kept after `initialize`, read
+/// to start a resting session's worker again (by its owner only), dropped on DELETE (by its
+/// owner only).
+struct Handshakes(Arc<TenantSessions>);
+
+#[async_trait::async_trait]
+impl SessionStore for Handshakes {
+    async fn load(&self, id: &str) -> Result<Option<SessionState>, SessionStoreError> {
+        let me = current();
+        let asking = self.0.askings();
+        Ok(asking
+            .get(id)
+            .filter(|s| Some(&s.owner) == me.as_ref())
+            .and_then(|s| s.handshake.as_deref())
+            .and_then(|json| serde_json::from_slice::<InitializeRequestParams>(json).ok())
+            .map(SessionState::new))
+    }
+
+    async fn store(&self, id: &str, state: &SessionState) -> Result<(), SessionStoreError> {
+        let json = serde_json::to_vec(&state.initialize_params)?.into_boxed_slice();
+        if let Some(s) = self.0.askings().get_mut(id) {
+            s.handshake = Some(json);
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, id: &str) -> Result<(), SessionStoreError> {
+        if self.0.owned_by_caller(id) {
+            self.0.askings().remove(id);
+        }
+        Ok(())
     }
 }

@@ -73,6 +73,11 @@ pub struct Args {
     #[arg(long, hide = true)]
     pub session_idle_seconds: Option<u64>,
 
+    /// Seconds without a request after which the worker of a session whose client can be
+    /// asked questions is stopped (the session stays open; its next request starts it again).
+    #[arg(long, env = "KASH_SESSION_REST_SECONDS", default_value_t = 10)]
+    pub session_rest_seconds: u64,
+
     /// Seconds an OAuth access token lives (tests shorten it).
     #[arg(long, hide = true, default_value_t = 3600)]
     pub access_token_seconds: u64,

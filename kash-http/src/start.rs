@@ -322,6 +322,7 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
                         .unwrap_or(args.session_idle_minutes.saturating_mul(60))
                         .max(1),
                 ),
+                rest: Duration::from_secs(args.session_rest_seconds.max(1)),
                 total: args.max_sessions,
                 per_principal: args.max_sessions_per_caller,
             },
@@ -379,7 +380,7 @@ impl Started {
             let mut pruned = tokio::time::Instant::now();
             loop {
                 tick.tick().await;
-                pruner.expire_sessions();
+                pruner.expire_sessions().await;
                 if pruned.elapsed() >= Duration::from_secs(60) {
                     pruner.prune();
                     pruned = tokio::time::Instant::now();

@@ -34,6 +34,7 @@ use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
 mod support;
+use kash_e2e::proc::cpu_time;
 use support::{NOW, ms, percentile, sandbox, server_command, status_kib};
 
 const COLD_STARTS: usize = 15;
@@ -43,29 +44,6 @@ const WEEK_LISTS: usize = 50;
 const DETAILS: usize = 200;
 
 type Client = RunningService<RoleClient, ClientConfig>;
-
-/// User + system CPU time of a process, from `/proc/<pid>/stat` (fields 14 and 15, in ticks).
-fn cpu_time(pid: u32, ticks_per_second: f64) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // The command name may hold spaces: count fields after its closing parenthesis.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<u64> = rest
-        .split_whitespace()
-        .map(|f| f.parse().unwrap_or(0))
-        .collect();
-    // After ')': state is field 3, so utime (14) and stime (15) are at 11 and 12.
-    let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
-    Duration::from_secs_f64(ticks as f64 / ticks_per_second)
-}
-
-fn clock_ticks() -> f64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-        .unwrap_or(100.0)
-}
 
 /// Spawns the server and connects; returns the time from spawn to the `initialize` answer.
 async fn connect(binary: &Path, sandbox: &Sandbox) -> (Client, Child, Duration) {
@@ -278,7 +256,6 @@ async fn main() {
     }
     let sandbox = sandbox().await;
     let http = reqwest::Client::new();
-    let ticks = clock_ticks();
     let mut figures: Vec<Figures> = binaries.iter().map(|_| Figures::default()).collect();
 
     for _ in 0..COLD_STARTS {
@@ -308,7 +285,7 @@ async fn main() {
     for (s, f) in sessions.iter().zip(figures.iter_mut()) {
         let pid = s.child.id().unwrap();
         f.hwm_kib = status_kib(pid, "VmHWM:");
-        f.cpu = cpu_time(pid, ticks);
+        f.cpu = cpu_time(pid);
     }
     drop(sessions);
     for (b, f) in binaries.iter().zip(figures.iter_mut()) {

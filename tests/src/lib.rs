@@ -1,7 +1,7 @@
 //! End-to-end test support: one MCP client ([`client`]), sessions over any transport
 //! ([`session`]: in process, or `kash-stdio` as a child), the harness of the tool tests
-//! ([`harness`]), the output-schema check ([`schema`]) and the ground truth the analytics are
-//! checked against ([`truth`]).
+//! ([`harness`]), the output-schema check ([`schema`]), the ground truth the analytics are
+//! checked against ([`truth`]) and the benches' figures from `/proc` ([`proc`]).
 //!
 //! The suites are in `tests/tests/e2e/`: one module per behaviour (`recording`, `sales`, `analytics`,
 //! `reports`, `every_tool`, `tools`, `protocol`, `confirmation`, `questions`, `scenarios`,
@@ -14,6 +14,7 @@
 
 pub mod client;
 pub mod harness;
+pub mod proc;
 pub mod schema;
 pub mod session;
 pub mod truth;

@@ -1,8 +1,10 @@
 //! Legacy sessions belong to the principal that opened them, are capped, and end when idle.
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use kash_e2e::session::sandbox;
+use kash_e2e::client::{Answer, TestClient};
+use kash_e2e::session::{Era, connect_http, orders_in, sandbox};
 use serde_json::json;
 
 use crate::support::{
@@ -132,14 +134,70 @@ async fn a_session_holds_only_what_its_client_can_use() {
         "{ping}"
     );
 
-    // A client that can be asked: rmcp's session, whose stream the server asks through.
+    // A client that can be asked: rmcp's session, whose answers are streams (the server's
+    // questions ride them), and still no standalone stream.
     let asked = open_session_with(&server.url, &mine, &json!({"elicitation": {}})).await;
+    let r = post(&server.url, Some(&mine), Some(&asked), &list_tools()).await;
+    assert_eq!(r.status(), 200);
+    assert!(header(&r, "content-type").starts_with("text/event-stream"));
+    assert!(tools_in(r).await > 10);
     let get = stream(asked).await.unwrap();
-    assert_eq!(get.status(), 200);
-    assert!(header(&get, "content-type").starts_with("text/event-stream"));
-    drop(get);
+    assert_eq!(get.status(), 405);
+    assert_eq!(header(&get, "allow"), "POST, DELETE");
     let metrics = crate::support::metrics(&server.root).await;
     assert!(metrics.contains("kash_http_sessions 2"), "{metrics}");
+    assert!(metrics.contains("kash_http_session_workers 1"), "{metrics}");
+    server.stop().await;
+}
+
+/// Waits (up to 10 s) until `/metrics` says `line`.
+async fn until_metrics_say(root: &str, line: &str) {
+    for _ in 0..100 {
+        if crate::support::metrics(root).await.contains(line) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("/metrics never said {line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_session_that_can_be_asked_rests_and_wakes_as_it_was() {
+    let sb = sandbox().await;
+    let other = sb.add_shop(4).await.unwrap();
+    let server = static_server(&sb, &["--confirm-sales", "--session-rest-seconds", "1"]).await;
+    let mine = token(sb.credentials());
+    let theirs = token(&other);
+
+    // Raw: the worker stops once the session is idle, and only its owner wakes it.
+    let id = open_session_with(&server.url, &mine, &json!({"elicitation": {}})).await;
+    until_metrics_say(&server.root, "kash_http_session_workers 0").await;
+    let r = post(&server.url, Some(&theirs), Some(&id), &list_tools()).await;
+    assert_eq!(r.status(), 404);
+    let metrics = crate::support::metrics(&server.root).await;
+    assert!(metrics.contains("kash_http_session_workers 0"), "{metrics}");
+    assert!(metrics.contains("kash_http_sessions 1"), "{metrics}");
+    let r = post(&server.url, Some(&mine), Some(&id), &list_tools()).await;
+    assert_eq!(r.status(), 200);
+    assert!(tools_in(r).await > 10);
+    let metrics = crate::support::metrics(&server.root).await;
+    assert!(metrics.contains("kash_http_session_workers 1"), "{metrics}");
+
+    // rmcp's client, which answers questions: a sale confirmed through a woken session is
+    // asked once and recorded once.
+    let yes = TestClient::answering(Some(Answer::Accept));
+    let s = connect_http(&server.url, &mine, Era::Legacy, yes.clone()).await;
+    until_metrics_say(&server.root, "kash_http_session_workers 0").await;
+    let before = orders_in(&sb);
+    let sale = json!({"items": [{"type": "catalog", "productId": 25, "quantity": 2}],
+                      "payment": -1, "tableNumber": "12"});
+    let (text, r) = s.ok("sale_create", sale).await;
+    assert_eq!(r["status"], "recorded", "{text}");
+    assert_eq!(yes.asked.load(Ordering::SeqCst), 1);
+    assert_eq!(orders_in(&sb), before + 1);
+    // And it rests again.
+    until_metrics_say(&server.root, "kash_http_session_workers 0").await;
+    drop(s);
     server.stop().await;
 }
 
@@ -154,13 +212,16 @@ async fn sessions_are_capped_per_caller_and_end_when_idle() {
             "3",
             "--session-idle-seconds",
             "2",
+            "--session-rest-seconds",
+            "1",
         ],
     )
     .await;
     let mine = token(sb.credentials());
+    // Both kinds count; the one whose client can be asked rests, then ends as the others.
     let mut ids = Vec::new();
-    for _ in 0..3 {
-        ids.push(open_session(&server.url, &mine).await);
+    for capabilities in [json!({}), json!({}), json!({"elicitation": {}})] {
+        ids.push(open_session_with(&server.url, &mine, &capabilities).await);
     }
     let r = initialize_as(&server.url, Some(&mine)).await;
     assert_eq!(r.status(), 429);

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
+pub use kash_e2e::proc::status_kib;
 pub use kash_e2e::session::{NOW, sandbox};
 use kash_sandbox::Sandbox;
 
@@ -18,17 +19,6 @@ pub fn percentile(v: &[Duration], p: f64) -> Duration {
     let mut s = v.to_vec();
     s.sort();
     s[((s.len() - 1) as f64 * p).round() as usize]
-}
-
-/// A `/proc/<pid>/status` figure (`VmRSS:`, `VmHWM:`), in KiB.
-pub fn status_kib(pid: u32, key: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(key))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
 }
 
 /// `program args…` for a kash-stdio at the tests' clock whose shop is `sandbox`'s, quiet,
