@@ -29,7 +29,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::Stream;
 use rmcp::model::{
-    ClientJsonRpcMessage, InitializeRequestParams, ProtocolVersion, ServerJsonRpcMessage,
+    ClientJsonRpcMessage, ClientNotification, InitializeRequestParams, ProtocolVersion,
+    ServerJsonRpcMessage,
 };
 use rmcp::transport::common::server_side_http::ServerSseMessage;
 use rmcp::transport::streamable_http_server::SessionId;
@@ -124,10 +125,22 @@ struct Asking {
     used: Instant,
     /// Requests and streams in progress.
     busy: usize,
-    /// Whether a worker runs for it.
-    awake: bool,
+    /// Its worker's state.
+    worker: Worker,
     /// Workers stopped to rest whose end rmcp has yet to report.
     ending: usize,
+}
+
+/// The worker of an asking session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Worker {
+    /// Serving.
+    Awake,
+    /// Started again, replaying the handshake: requests wait for it (as rmcp makes them wait
+    /// for a restore in progress), since a message before the handshake would end it.
+    Waking,
+    /// Stopped; the session stays open.
+    Resting,
 }
 
 /// What a session id presented with a request is.
@@ -200,7 +213,10 @@ impl TenantSessions {
 
     /// Asking sessions whose worker runs.
     pub fn awake(&self) -> usize {
-        self.askings().values().filter(|s| s.awake).count()
+        self.askings()
+            .values()
+            .filter(|s| s.worker != Worker::Resting)
+            .count()
     }
 
     /// Whether `principal` may open one more session.
@@ -290,7 +306,7 @@ impl TenantSessions {
         let resting: Vec<SessionId> = {
             let mut asking = self.askings();
             // A working session past the limit is rmcp's to end (its keep-alive).
-            asking.retain(|_, s| s.awake || now.duration_since(s.used) < idle);
+            asking.retain(|_, s| s.worker != Worker::Resting || now.duration_since(s.used) < idle);
             if asking.capacity() > 64 && asking.capacity() > 4 * asking.len() {
                 asking.shrink_to_fit();
             }
@@ -306,7 +322,7 @@ impl TenantSessions {
     }
 
     fn may_rest(&self, s: &Asking, now: Instant) -> bool {
-        s.awake
+        s.worker == Worker::Awake
             && s.busy == 0
             && s.handshake.is_some()
             && now.duration_since(s.used) >= self.limits.rest
@@ -323,7 +339,7 @@ impl TenantSessions {
             if !self.may_rest(s, Instant::now()) {
                 return;
             }
-            s.awake = false;
+            s.worker = Worker::Resting;
             s.ending += 1;
         }
         if let Err(e) = self.inner.close_session(id).await {
@@ -363,7 +379,7 @@ impl SessionManager for TenantSessions {
             handshake: None,
             used: Instant::now(),
             busy: 0,
-            awake: true,
+            worker: Worker::Awake,
             ending: 0,
         };
         self.askings().insert(id.clone(), session);
@@ -384,7 +400,7 @@ impl SessionManager for TenantSessions {
             let asking = self.askings();
             asking
                 .get(id)
-                .is_some_and(|s| s.awake && Some(&s.owner) == me.as_ref())
+                .is_some_and(|s| s.worker == Worker::Awake && Some(&s.owner) == me.as_ref())
         };
         // A resting session is not here: rmcp asks for its handshake and starts it again.
         Ok(awake && self.inner.has_session(id).await?)
@@ -430,7 +446,7 @@ impl SessionManager for TenantSessions {
         }
         let outcome = self.inner.restore_session(id.clone()).await?;
         if let Some(s) = self.askings().get_mut(&id) {
-            s.awake = true;
+            s.worker = Worker::Waking;
             s.used = Instant::now();
         }
         Ok(outcome)
@@ -452,7 +468,21 @@ impl SessionManager for TenantSessions {
         id: &SessionId,
         message: ClientJsonRpcMessage,
     ) -> Result<(), Self::Error> {
-        Ok(self.inner.accept_message(id, message).await?)
+        let initialized = matches!(
+            &message,
+            ClientJsonRpcMessage::Notification(n)
+                if matches!(n.notification, ClientNotification::InitializedNotification(_))
+        );
+        self.inner.accept_message(id, message).await?;
+        // The last message of a handshake replayed by rmcp's restore: what follows comes
+        // after it.
+        if initialized
+            && let Some(s) = self.askings().get_mut(id)
+            && s.worker == Worker::Waking
+        {
+            s.worker = Worker::Awake;
+        }
+        Ok(())
     }
 
     fn create_standalone_stream(

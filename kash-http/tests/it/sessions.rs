@@ -183,6 +183,24 @@ async fn an_idle_session_that_can_be_asked_rests_and_wakes_as_it_was() {
     let metrics = crate::support::metrics(&server.root).await;
     assert!(metrics.contains("kash_http_session_workers 1"), "{metrics}");
 
+    // Many requests at once wake a resting session once, and each is answered.
+    until_metrics_say(&server.root, "kash_http_session_workers 0").await;
+    let lists: Vec<_> = (100..116)
+        .map(|n| json!({"jsonrpc": "2.0", "id": n, "method": "tools/list"}))
+        .collect();
+    let answers = futures_util::future::join_all(
+        lists
+            .iter()
+            .map(|list| post(&server.url, Some(&mine), Some(&id), list)),
+    )
+    .await;
+    for r in answers {
+        assert_eq!(r.status(), 200);
+        assert!(tools_in(r).await > 10);
+    }
+    let metrics = crate::support::metrics(&server.root).await;
+    assert!(metrics.contains("kash_http_session_workers 1"), "{metrics}");
+
     // rmcp's client, which answers questions: a sale confirmed through a woken session is
     // asked once and recorded once.
     let yes = TestClient::answering(Some(Answer::Accept));
