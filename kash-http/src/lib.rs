@@ -447,6 +447,15 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
         Some(Found::Asking(busy)) => (None, Some(busy)),
         Some(Found::Elsewhere) | None => (None, None),
     };
+    let (req, busy) = match busy {
+        Some(busy) if req.method() == Method::POST => {
+            match one_at_a_time(&state, req, busy).await {
+                Ok((req, busy)) => (req, Some(busy)),
+                Err(refused) => return refused,
+            }
+        }
+        busy => (req, busy),
+    };
     let (mut req, opens_light) = match room_for_a_session(&state, &principal, req).await {
         Ok(seen) => seen,
         Err(r) => return r,
@@ -546,6 +555,38 @@ enum Route {
 /// else is said.
 fn session_not_found() -> Response {
     (StatusCode::NOT_FOUND, "Not Found: Session not found").into_response()
+}
+
+/// A request in an asking session whose JSON-RPC id a request of the session in progress
+/// already has: refused at once (-32600), since rmcp's worker would answer only one of them.
+async fn one_at_a_time(
+    state: &AppState,
+    req: Request,
+    mut busy: sessions::Busy,
+) -> Result<(Request, sessions::Busy), Response> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, state.inner.max_body)
+        .await
+        .map_err(|_| {
+            refusal(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request body is too large",
+            )
+        })?;
+    if let Ok(Head {
+        method: Some(_),
+        id: Some(id),
+        ..
+    }) = serde_json::from_slice::<Head>(&bytes)
+        && !busy.claim(id.to_string())
+    {
+        let body = json!({"jsonrpc": "2.0", "id": id, "error": {
+            "code": -32600,
+            "message": format!("request id {id} is already used by a request in progress in this session"),
+        }});
+        return Err((StatusCode::BAD_REQUEST, Json(body)).into_response());
+    }
+    Ok((Request::from_parts(parts, Body::from(bytes)), busy))
 }
 
 /// GET on a session: 405, the answer the transport specifies for a server without a standalone

@@ -125,6 +125,8 @@ struct Asking {
     used: Instant,
     /// Requests and streams in progress.
     busy: usize,
+    /// The JSON-RPC ids (as JSON text) of the requests in progress.
+    requests: Vec<String>,
     /// Its worker's state.
     worker: Worker,
     /// Workers stopped to rest whose end rmcp has yet to report.
@@ -161,6 +163,26 @@ pub enum Found {
 pub struct Busy {
     sessions: Arc<TenantSessions>,
     id: SessionId,
+    /// The JSON-RPC id of the request it carries, once [`Busy::claim`]ed.
+    request: Option<String>,
+}
+
+impl Busy {
+    /// Claims JSON-RPC id `request` (its JSON text) for the request this carries: false when a
+    /// request of the session in progress already has it (rmcp's worker tells answers apart
+    /// by id, and would never answer one of the two).
+    pub fn claim(&mut self, request: String) -> bool {
+        let mut asking = self.sessions.askings();
+        let Some(s) = asking.get_mut(&self.id) else {
+            return true;
+        };
+        if s.requests.contains(&request) {
+            return false;
+        }
+        s.requests.push(request.clone());
+        self.request = Some(request);
+        true
+    }
 }
 
 impl Drop for Busy {
@@ -168,6 +190,9 @@ impl Drop for Busy {
         if let Some(s) = self.sessions.askings().get_mut(&self.id) {
             s.busy = s.busy.saturating_sub(1);
             s.used = Instant::now();
+            if let Some(request) = &self.request {
+                s.requests.retain(|r| r != request);
+            }
         }
     }
 }
@@ -278,6 +303,7 @@ impl TenantSessions {
         Found::Asking(Busy {
             sessions: self.clone(),
             id: id.into(),
+            request: None,
         })
     }
 
@@ -379,6 +405,7 @@ impl SessionManager for TenantSessions {
             handshake: None,
             used: Instant::now(),
             busy: 0,
+            requests: Vec::new(),
             worker: Worker::Awake,
             ending: 0,
         };

@@ -316,3 +316,37 @@ async fn each_request_speaks_the_callers_language() {
     assert_eq!(other, en, "the server's language for one it does not speak");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_id_already_in_progress_is_refused_at_once() {
+    let sb = sandbox().await;
+    let server = static_server(&sb, &["--confirm-sales"]).await;
+    let mine = token(sb.credentials());
+    let id = open_session_with(&server.url, &mine, &json!({"elicitation": {}})).await;
+    let sale = json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {
+        "name": "sale_create",
+        "arguments": {"items": [{"type": "catalog", "productId": 25, "quantity": 1}], "payment": -1}}});
+    // The sale waits for the user's answer, asked on its own stream: it stays in progress.
+    let waiting = post(&server.url, Some(&mine), Some(&id), &sale).await;
+    assert_eq!(waiting.status(), 200);
+    assert!(header(&waiting, "content-type").starts_with("text/event-stream"));
+
+    // Another request with its id is answered at once, with an error naming it.
+    let again = json!({"jsonrpc": "2.0", "id": 7, "method": "tools/list"});
+    let r = tokio::time::timeout(
+        Duration::from_secs(10),
+        post(&server.url, Some(&mine), Some(&id), &again),
+    )
+    .await
+    .expect("answered at once");
+    assert_eq!(r.status(), 400);
+    let refused = message(r).await;
+    assert_eq!(refused["id"], 7);
+    assert_eq!(refused["error"]["code"], -32600, "{refused}");
+    // Another id is served meanwhile.
+    let r = post(&server.url, Some(&mine), Some(&id), &list_tools()).await;
+    assert_eq!(r.status(), 200);
+    assert!(tools_in(r).await > 10);
+    drop(waiting);
+    server.stop().await;
+}
