@@ -557,6 +557,18 @@ fn session_not_found() -> Response {
     (StatusCode::NOT_FOUND, "Not Found: Session not found").into_response()
 }
 
+/// A request's body, read whole here (413 past `--max-body-kib`).
+async fn read_body(state: &AppState, body: Body) -> Result<axum::body::Bytes, Response> {
+    axum::body::to_bytes(body, state.inner.max_body)
+        .await
+        .map_err(|_| {
+            refusal(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request body is too large",
+            )
+        })
+}
+
 /// A request in an asking session whose JSON-RPC id a request of the session in progress
 /// already has: refused at once (-32600), since rmcp's worker would answer only one of them.
 async fn one_at_a_time(
@@ -565,14 +577,7 @@ async fn one_at_a_time(
     mut busy: sessions::Busy,
 ) -> Result<(Request, sessions::Busy), Response> {
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, state.inner.max_body)
-        .await
-        .map_err(|_| {
-            refusal(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "the request body is too large",
-            )
-        })?;
+    let bytes = read_body(state, body).await?;
     if let Ok(Head {
         method: Some(_),
         id: Some(id),
@@ -711,14 +716,7 @@ async fn room_for_a_session(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v >= "2026-07-28");
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, state.inner.max_body)
-        .await
-        .map_err(|_| {
-            refusal(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "the request body is too large",
-            )
-        })?;
+    let bytes = read_body(state, body).await?;
     let head = serde_json::from_slice::<Head>(&bytes).ok();
     let method = head.as_ref().and_then(|h| h.method.as_deref());
     // A read-only OAuth grant calling a tool that writes: 403, so that the client can ask
