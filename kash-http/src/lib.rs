@@ -256,15 +256,7 @@ impl AppState {
     /// Ends the sessions idle for too long and rests idle workers; run every
     /// [`Self::expiry_tick`].
     pub async fn expire_sessions(&self) {
-        let sessions = &self.inner.sessions;
-        sessions.expire().await;
-        let metrics = &self.inner.metrics;
-        metrics
-            .sessions
-            .set(i64::try_from(sessions.open().await).unwrap_or(i64::MAX));
-        metrics
-            .session_workers
-            .set(i64::try_from(sessions.awake()).unwrap_or(i64::MAX));
+        self.inner.sessions.expire().await;
     }
 
     /// How often [`Self::expire_sessions`] should run.
@@ -503,13 +495,6 @@ async fn mcp(State(state): State<AppState>, req: Request) -> Response {
             );
         }
     };
-    let metrics = &inner.metrics;
-    metrics
-        .sessions
-        .set(i64::try_from(inner.sessions.open().await).unwrap_or(i64::MAX));
-    metrics
-        .session_workers
-        .set(i64::try_from(inner.sessions.awake()).unwrap_or(i64::MAX));
     let (mut parts, body) = response.into_parts();
     if delete && parts.status == StatusCode::ACCEPTED {
         // The session is gone when DELETE returns: 200, which every client takes as done.
@@ -792,12 +777,14 @@ async fn ready(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    // Sessions end on their own (idle): count them now.
-    state
-        .inner
-        .metrics
+    // Sessions open, rest and end on their own: count them now, not at every request.
+    let (metrics, sessions) = (&state.inner.metrics, &state.inner.sessions);
+    metrics
         .sessions
-        .set(i64::try_from(state.inner.sessions.open().await).unwrap_or(i64::MAX));
+        .set(i64::try_from(sessions.open().await).unwrap_or(i64::MAX));
+    metrics
+        .session_workers
+        .set(i64::try_from(sessions.awake()).unwrap_or(i64::MAX));
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,
