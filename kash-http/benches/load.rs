@@ -14,7 +14,8 @@
 //! `KASH_BENCH_SECONDS` sets each load run's length (default 5); `KASH_BENCH_BINARY` runs
 //! another `kash-http` binary (e.g. a baseline build) instead of this one; `KASH_BENCH_ROWS`
 //! runs only the load rows whose "tool era connections clients" contains it (e.g.
-//! `order_detail Legacy Kept 32`).
+//! `order_detail Legacy Kept 32`), and the start and session figures only if it contains
+//! `start` or `sessions`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(clippy::indexing_slicing, missing_docs, clippy::cast_precision_loss)]
 
@@ -37,7 +38,7 @@ struct Server {
     url: String,
 }
 
-async fn spawn(sb: &Sandbox, extra: &[&str]) -> (Server, Duration) {
+async fn spawn(sb: &Sandbox, extra: &[&str], envs: &[(&str, &str)]) -> (Server, Duration) {
     let started = Instant::now();
     let binary = std::env::var("KASH_BENCH_BINARY")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_kash-http").into());
@@ -53,6 +54,7 @@ async fn spawn(sb: &Sandbox, extra: &[&str]) -> (Server, Duration) {
             "10000000",
         ])
         .args(extra)
+        .envs(envs.iter().copied())
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -339,22 +341,15 @@ async fn main() {
     let c = sb.credentials();
     let token = format!("{}:{}", c.shop_id, c.api_key);
 
+    let phase = |name: &str| only.as_deref().is_none_or(|o| o.contains(name));
+
     // Start → listening.
-    let mut starts = Vec::new();
-    for _ in 0..10 {
-        let (mut s, t) = spawn(&sb, &[]).await;
-        starts.push(t);
-        let _ = s.child.kill().await;
+    if phase("start") {
+        start_to_listening(&sb).await;
     }
-    starts.sort();
-    println!(
-        "start → listening (10 starts): median {:.1} ms, max {:.1} ms",
-        percentile(&starts, 0.5).as_secs_f64() * 1000.0,
-        starts.last().unwrap().as_secs_f64() * 1000.0
-    );
 
     // Closed loops.
-    let (server, _) = spawn(&sb, &[]).await;
+    let (server, _) = spawn(&sb, &[], &[]).await;
     let warm = connect_http(&server.url, &token, Era::Modern, TestClient::plain()).await;
     let (_, orders) = warm
         .ok(
@@ -399,9 +394,35 @@ async fn main() {
     let mut server = server;
     let _ = server.child.kill().await;
 
+    if phase("sessions") {
+        idle_sessions(&sb, &token).await;
+    }
+    sb.shutdown().await;
+}
+
+/// The time from spawning `kash-http` to its ready line, ten times.
+async fn start_to_listening(sb: &Sandbox) {
+    let mut starts = Vec::new();
+    for _ in 0..10 {
+        let (mut s, t) = spawn(sb, &[], &[]).await;
+        starts.push(t);
+        let _ = s.child.kill().await;
+    }
+    starts.sort();
+    println!(
+        "start → listening (10 starts): median {:.1} ms, max {:.1} ms",
+        percentile(&starts, 0.5).as_secs_f64() * 1000.0,
+        starts.last().unwrap().as_secs_f64() * 1000.0
+    );
+}
+
+/// Memory per idle session, and the RSS after 10,000 were opened and expired. The server hands
+/// freed pages back at once here (the allocator's options as kash-stdio's), so that the RSS
+/// counts what the sessions hold, not the pages a server keeps for reuse.
+async fn idle_sessions(sb: &Sandbox, token: &str) {
     // Memory per idle session, and after 10,000 opened and expired.
     let (mut server, _) = spawn(
-        &sb,
+        sb,
         &[
             "--session-idle-seconds",
             "20",
@@ -412,14 +433,15 @@ async fn main() {
             "--session-rest-seconds",
             "2",
         ],
+        &[("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")],
     )
     .await;
     let pid = server.child.id().unwrap();
     let http = reqwest::Client::new();
     let plain = json!({});
     let asks = json!({"elicitation": {}});
-    open_sessions(&http, &server.url, &token, &plain, 100).await;
-    open_sessions(&http, &server.url, &token, &asks, 100).await;
+    open_sessions(&http, &server.url, token, &plain, 100).await;
+    open_sessions(&http, &server.url, token, &asks, 100).await;
     tokio::time::sleep(Duration::from_secs(4)).await;
     let before = status_kib(pid, "VmRSS:");
     let mut rss = before;
@@ -431,7 +453,7 @@ async fn main() {
             5_000,
         ),
     ] {
-        let opened = open_sessions(&http, &server.url, &token, capabilities, n).await;
+        let opened = open_sessions(&http, &server.url, token, capabilities, n).await;
         // Past the rest and the tick that applies it.
         tokio::time::sleep(Duration::from_secs(4)).await;
         let after = status_kib(pid, "VmRSS:");
@@ -457,5 +479,4 @@ async fn main() {
         .unwrap_or("kash_http_sessions ?");
     println!("after they expired (20 s idle): RSS {expired} KB (before them: {before} KB); {open}");
     let _ = server.child.kill().await;
-    sb.shutdown().await;
 }
