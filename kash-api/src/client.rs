@@ -229,6 +229,9 @@ impl Pool {
 
     fn make(&self, credentials: Option<Credentials>, base_url: &str) -> Result<KashClient> {
         let base_url = normalize_base_url(base_url, self.inner.allow_insecure_http)?;
+        // Parsed once: each call only appends its script and query.
+        let workers = url::Url::parse(&format!("{base_url}/workers/"))
+            .map_err(|_| KashError::config("the base URL is not a valid URL"))?;
         let shop_id = credentials
             .as_ref()
             .map_or_else(ShopId::anonymous, |c| c.shop_id.clone());
@@ -237,6 +240,7 @@ impl Pool {
             inner: Arc::new(Inner {
                 pool: self.clone(),
                 base_url,
+                workers,
                 shop_id,
                 credentials,
                 gate,
@@ -293,6 +297,8 @@ pub struct KashClient {
 struct Inner {
     pool: Pool,
     base_url: String,
+    /// `{base_url}/workers/`, where the scripts are.
+    workers: url::Url,
     /// The shop (empty for the anonymous client of a login).
     shop_id: ShopId,
     /// `None` for the anonymous client of a login.
@@ -428,7 +434,10 @@ impl KashClient {
         let spec = request.spec();
         let endpoint = spec.script;
         let http = self.inner.pool.inner.http().map_err(Attempt::Final)?;
-        let url = format!("{}/workers/{}", self.inner.base_url, endpoint);
+        let mut url = self.inner.workers.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().push(endpoint);
+        }
         let auth = match (&self.inner.credentials, spec.anonymous) {
             (Some(c), false) => c.auth_pairs(spec.shop_id_name).to_vec(),
             (None, false) => {
@@ -444,9 +453,12 @@ impl KashClient {
             .extend_pairs(pairs.iter())
             .finish();
         let builder = match spec.method {
-            Method::Get => http.get(format!("{url}?{encoded}")),
+            Method::Get => {
+                url.set_query(Some(&encoded));
+                http.get(url)
+            }
             Method::Post => http
-                .post(&url)
+                .post(url)
                 .header(
                     reqwest::header::CONTENT_TYPE,
                     "application/x-www-form-urlencoded; charset=UTF-8",
