@@ -102,10 +102,30 @@ pub struct StaticAuth {
     pool: Pool,
     base_url: String,
     template: Template,
-    /// Verdicts by keyed hash of the credential: when, and whether the POS accepted it.
-    verdicts: Mutex<HashMap<String, (Instant, bool)>>,
+    /// Verdicts by keyed hash of the credential: when, and the principal if the POS accepted
+    /// it (kept, so that a known caller costs one hash and a lookup per request).
+    verdicts: Mutex<HashMap<String, Verdict>>,
     /// The shop of requests without credentials (the demo shop only).
     anonymous: Option<Credentials>,
+}
+
+/// What the POS said of a credential, and when.
+#[derive(Debug)]
+struct Verdict {
+    at: Instant,
+    /// `None`: refused.
+    accepted: Option<Principal>,
+}
+
+impl Verdict {
+    fn fresh(&self) -> bool {
+        let ttl = if self.accepted.is_some() {
+            ACCEPTED_FOR
+        } else {
+            REFUSED_FOR
+        };
+        self.at.elapsed() < ttl
+    }
 }
 
 /// What every principal of a server shares: its defaults and the key of its hashes.
@@ -199,10 +219,38 @@ impl StaticAuth {
 
     async fn principal(&self, headers: &HeaderMap) -> Result<Principal, Refusal> {
         let credentials = self.credentials(headers)?;
+        let known_as = keyed(
+            &self.template.secret,
+            &[
+                credentials.shop_id.as_str().as_bytes(),
+                credentials.api_key.expose_secret().as_bytes(),
+            ],
+        );
+        let accepted = match self.verdict(&known_as) {
+            Some(accepted) => accepted,
+            None => {
+                let accepted = self.ask(credentials).await?;
+                self.remember(known_as, accepted.clone());
+                accepted
+            }
+        };
+        accepted.ok_or_else(|| {
+            Refusal::Wrong(
+                "the POS refused this shop id and API key (Setup > Webservices in the back office)"
+                    .into(),
+            )
+        })
+    }
+
+    /// Asks the POS about `credentials`: their principal if it accepts them.
+    async fn ask(&self, credentials: Credentials) -> Result<Option<Principal>, Refusal> {
         let client = self
             .pool
             .client(credentials, &self.base_url)
             .map_err(|e| Refusal::Missing(e.to_string()))?;
+        if !verify(&client).await? {
+            return Ok(None);
+        }
         let fingerprint = client
             .key_fingerprint(&self.template.secret)
             .unwrap_or_default();
@@ -214,44 +262,35 @@ impl StaticAuth {
                 fingerprint.as_bytes(),
             ],
         );
-        let known = self.verdict(&id);
-        let accepted = match known {
-            Some(v) => v,
-            None => {
-                let v = verify(&client).await?;
-                self.remember(&id, v);
-                v
-            }
-        };
-        if !accepted {
-            return Err(Refusal::Wrong(
-                "the POS refused this shop id and API key (Setup > Webservices in the back office)"
-                    .into(),
-            ));
-        }
         let shop = self.template.shop(client);
-        Ok(Principal {
+        Ok(Some(Principal {
             id: id.into(),
             caller: Caller::of(shop).with_credentials_hint(header_hint()),
-        })
+        }))
     }
 
-    fn verdict(&self, id: &str) -> Option<bool> {
+    /// The remembered verdict on a credential, if still fresh.
+    fn verdict(&self, known_as: &str) -> Option<Option<Principal>> {
         let map = self.verdicts.lock().ok()?;
-        let (at, accepted) = map.get(id)?;
-        let ttl = if *accepted { ACCEPTED_FOR } else { REFUSED_FOR };
-        (at.elapsed() < ttl).then_some(*accepted)
+        let verdict = map.get(known_as).filter(|v| v.fresh())?;
+        Some(verdict.accepted.clone())
     }
 
-    fn remember(&self, id: &str, accepted: bool) {
+    fn remember(&self, known_as: String, accepted: Option<Principal>) {
         if let Ok(mut map) = self.verdicts.lock() {
             if map.len() >= MAX_VERDICTS {
-                map.retain(|_, (at, a)| at.elapsed() < if *a { ACCEPTED_FOR } else { REFUSED_FOR });
+                map.retain(|_, v| v.fresh());
                 if map.len() >= MAX_VERDICTS {
                     map.clear();
                 }
             }
-            map.insert(id.to_owned(), (Instant::now(), accepted));
+            map.insert(
+                known_as,
+                Verdict {
+                    at: Instant::now(),
+                    accepted,
+                },
+            );
         }
     }
 }
