@@ -4,8 +4,9 @@
 #   scripts/build-static.sh [TARGET ...]      (default: x86_64-unknown-linux-musl)
 #
 # For each target: dist/kash-mcp-<version>-<target>/{kash-stdio,kash-http} (Cargo's `dist`
-# profile: fat LTO, one codegen unit, stripped), dist/kash-mcp-<version>-<target>.tar.gz, and
-# a line per file in dist/SHA256SUMS. The version is the workspace's, from Cargo.
+# profile: fat LTO, one codegen unit, stripped; kash-stdio's `dist-stdio` also optimises for
+# size), dist/kash-mcp-<version>-<target>.tar.gz, and a line per file in dist/SHA256SUMS.
+# The version is the workspace's, from Cargo.
 #
 # Linux targets link musl statically (no glibc, no OpenSSL: TLS is rustls). What each target
 # needs on the building machine:
@@ -43,13 +44,13 @@ for target in "${targets[@]}"; do
       export RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+crt-static"; exe=".exe" ;;
   esac
   echo "== kash-stdio and kash-http $version for $target" >&2
-  cargo build --profile dist --locked --target "$target" -p kash-stdio -p kash-http
+  # kash-stdio in its size-optimised profile, kash-http in the fast one (Cargo.toml says why).
+  cargo build --profile dist-stdio --locked --target "$target" -p kash-stdio
+  cargo build --profile dist --locked --target "$target" -p kash-http
 
   name="kash-mcp-$version-$target"
   rm -rf "dist/$name" && mkdir -p "dist/$name"
-  for bin in kash-stdio kash-http; do
-    cp "target/$target/dist/$bin$exe" "dist/$name/"
-  done
+  cp "target/$target/dist-stdio/kash-stdio$exe" "target/$target/dist/kash-http$exe" "dist/$name/"
   cp LICENSE-MIT LICENSE-APACHE "dist/$name/"
   if [[ "$target" == *-linux-musl && "$(uname -s)" == Linux ]]; then
     # Proof of static linking: no interpreter, no shared library.
