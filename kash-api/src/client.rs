@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
@@ -85,6 +85,8 @@ struct PoolInner {
     /// Most calls at once to one shop (`None`: no limit), and each shop's gate.
     per_shop: Option<usize>,
     gates: std::sync::Mutex<std::collections::HashMap<String, std::sync::Weak<Semaphore>>>,
+    /// The buffer of the last large answer, for the next one ([`PoolBuilder::reuse_answer_buffer`]).
+    spare: Option<Arc<SpareBuffer>>,
 }
 
 impl PoolInner {
@@ -119,6 +121,7 @@ pub struct PoolBuilder {
     allow_insecure_http: bool,
     per_shop: Option<usize>,
     observer: Option<Arc<dyn CallObserver>>,
+    reuse_answer_buffer: bool,
 }
 
 /// Told of every attempt to reach the POS: which script, whether it got an answer, how long
@@ -138,6 +141,7 @@ impl Default for PoolBuilder {
             allow_insecure_http: false,
             per_shop: None,
             observer: None,
+            reuse_answer_buffer: false,
         }
     }
 }
@@ -188,6 +192,16 @@ impl PoolBuilder {
         self
     }
 
+    /// Reads each large answer (64 KiB or more, or of unknown length) into the buffer of the
+    /// previous one once that answer is dropped, instead of a new allocation: for a process
+    /// serving one user, whose allocator hands freed pages back at once, a month of orders
+    /// (megabytes) then costs no fresh page faults. The buffer stays allocated between calls
+    /// (the largest answer's size); a server for many shops leaves this off (the default).
+    pub fn reuse_answer_buffer(mut self, reuse: bool) -> Self {
+        self.reuse_answer_buffer = reuse;
+        self
+    }
+
     /// Builds the pool.
     ///
     /// # Errors
@@ -207,6 +221,9 @@ impl PoolBuilder {
                 per_shop: self.per_shop,
                 gates: std::sync::Mutex::default(),
                 observer: self.observer,
+                spare: self
+                    .reuse_answer_buffer
+                    .then(|| Arc::new(SpareBuffer::default())),
             }),
         })
     }
@@ -498,7 +515,7 @@ impl KashClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = match read_body(response).await {
+        let body = match read_body(response, self.inner.pool.inner.spare.as_ref()).await {
             Ok(b) => b,
             Err(kind) => {
                 let err = match kind {
@@ -615,20 +632,82 @@ enum BodyError {
     TooLarge,
 }
 
-async fn read_body(mut response: reqwest::Response) -> std::result::Result<Bytes, BodyError> {
+async fn read_body(
+    mut response: reqwest::Response,
+    spare: Option<&Arc<SpareBuffer>>,
+) -> std::result::Result<Bytes, BodyError> {
     // Sized once when the length is announced (a month of orders is megabytes; growing by
     // doubling would copy it several times and hold up to twice its size).
     let announced = response
         .content_length()
         .and_then(|n| usize::try_from(n).ok());
-    let mut buf = BytesMut::with_capacity(announced.unwrap_or(0).min(MAX_BODY_BYTES));
+    let spare = spare.filter(|_| announced.is_none_or(|n| n >= SpareBuffer::FROM_BYTES));
+    let wanted = announced.unwrap_or(0).min(MAX_BODY_BYTES);
+    // A kept buffer too small is let go first: growing it would double it, and copy it.
+    let mut buf = spare
+        .and_then(|s| s.take())
+        .filter(|b| b.capacity() >= wanted)
+        .unwrap_or_default();
+    buf.reserve_exact(wanted);
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         if buf.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(BodyError::TooLarge);
         }
         buf.extend_from_slice(&chunk);
     }
-    Ok(buf.freeze())
+    Ok(match spare {
+        Some(home) => Bytes::from_owner(Recycled {
+            buf,
+            home: Arc::downgrade(home),
+        }),
+        None => Bytes::from(buf),
+    })
+}
+
+/// One answer buffer kept for the next large answer ([`PoolBuilder::reuse_answer_buffer`]).
+#[derive(Debug, Default)]
+struct SpareBuffer(std::sync::Mutex<Vec<u8>>);
+
+impl SpareBuffer {
+    /// Answers smaller than this are read into buffers of their own.
+    const FROM_BYTES: usize = 64 * 1024;
+
+    /// The kept buffer, emptied (`None` when another answer holds it).
+    fn take(&self) -> Option<Vec<u8>> {
+        let mut kept = std::mem::take(&mut *self.0.lock().ok()?);
+        kept.clear();
+        (kept.capacity() > 0).then_some(kept)
+    }
+
+    /// Keeps `buf` if it is larger than the one kept.
+    fn give_back(&self, buf: Vec<u8>) {
+        if let Ok(mut kept) = self.0.lock()
+            && buf.capacity() > kept.capacity()
+        {
+            *kept = buf;
+        }
+    }
+}
+
+/// An answer's bytes that go back to the pool's [`SpareBuffer`] when the last `Bytes` of the
+/// answer is dropped.
+struct Recycled {
+    buf: Vec<u8>,
+    home: std::sync::Weak<SpareBuffer>,
+}
+
+impl AsRef<[u8]> for Recycled {
+    fn as_ref(&self) -> &[u8] {
+        &self.buf
+    }
+}
+
+impl Drop for Recycled {
+    fn drop(&mut self) {
+        if let Some(home) = self.home.upgrade() {
+            home.give_back(std::mem::take(&mut self.buf));
+        }
+    }
 }
 
 fn elapsed_ms(started: Instant) -> u64 {
@@ -689,6 +768,13 @@ impl KashClientBuilder {
     /// `http://` to `localhost`, `127.0.0.0/8` and `[::1]` (a local sandbox) is always allowed.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.pool = self.pool.allow_insecure_http(allow);
+        self
+    }
+
+    /// Reads each large answer into the buffer of the previous one (see
+    /// [`PoolBuilder::reuse_answer_buffer`]; default off).
+    pub fn reuse_answer_buffer(mut self, reuse: bool) -> Self {
+        self.pool = self.pool.reuse_answer_buffer(reuse);
         self
     }
 
@@ -770,4 +856,78 @@ pub(crate) fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result
         ));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+
+    async fn get(server: &MockServer, path: &str) -> reqwest::Response {
+        reqwest::get(format!("{}/{path}", server.uri()))
+            .await
+            .unwrap()
+    }
+
+    async fn read(server: &MockServer, path: &str, spare: &Arc<SpareBuffer>) -> Bytes {
+        match read_body(get(server, path).await, Some(spare)).await {
+            Ok(body) => body,
+            Err(_) => panic!("the body was not read"),
+        }
+    }
+
+    /// A large answer goes into the buffer of a dropped one, never into one still in use; a
+    /// small answer gets a buffer of its own.
+    #[tokio::test]
+    async fn a_large_answer_reuses_the_buffer_of_the_last_one_dropped() {
+        let server = MockServer::start().await;
+        for (path, byte, len) in [("a", b'a', 100_000), ("b", b'b', 90_000), ("s", b's', 10)] {
+            Mock::given(wiremock::matchers::path(format!("/{path}")))
+                .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![byte; len]))
+                .mount(&server)
+                .await;
+        }
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(404))
+            .mount(&server)
+            .await;
+        let spare = Arc::new(SpareBuffer::default());
+        let kept = |spare: &SpareBuffer| spare.0.lock().map(|b| b.capacity()).unwrap_or(0);
+        let first = read(&server, "a", &spare).await;
+        let second = read(&server, "b", &spare).await;
+        assert_ne!(first.as_ptr(), second.as_ptr());
+        assert_eq!(kept(&spare), 0, "both answers are in use");
+        let at = first.as_ptr();
+        drop(first);
+        assert!(
+            kept(&spare) >= 100_000,
+            "the dropped answer's buffer was not kept"
+        );
+        let small = read(&server, "s", &spare).await;
+        assert!(
+            kept(&spare) >= 100_000,
+            "a small answer took the kept buffer"
+        );
+        let third = read(&server, "b", &spare).await;
+        assert_eq!(kept(&spare), 0, "the kept buffer was not used");
+        assert_eq!(third.as_ptr(), at, "the kept buffer was moved");
+        assert!(third.iter().all(|b| *b == b'b') && third.len() == 90_000);
+        assert!(second.iter().all(|b| *b == b'b') && second.len() == 90_000);
+        assert_eq!(&small[..], b"ssssssssss");
+        // The larger of two dropped buffers is kept.
+        drop(second);
+        drop(third);
+        assert!(kept(&spare) >= 100_000);
+        // A kept buffer too small for the next answer is replaced, not doubled.
+        let spare = Arc::new(SpareBuffer::default());
+        drop(read(&server, "b", &spare).await);
+        assert_eq!(kept(&spare), 90_000);
+        drop(read(&server, "a", &spare).await);
+        assert_eq!(kept(&spare), 100_000);
+        // Without the setting, answers are read as before.
+        let plain = read_body(get(&server, "a").await, None).await;
+        assert!(plain.is_ok_and(|b| b.len() == 100_000 && b.iter().all(|b| *b == b'a')));
+    }
 }

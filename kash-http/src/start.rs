@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use kash_mcp_core::config::Key;
-use kash_mcp_core::front::{ShopChoice, launch};
+use kash_mcp_core::front::{Audience, ShopChoice, launch};
 use kash_mcp_core::{KashMcp, MemoryStore, Shop, Store};
 use kash_sandbox::Sandbox;
 use sha2::Sha256;
@@ -202,9 +202,15 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
                     ));
                 }
             };
-            let launched = launch("kash-http", &settings.shop, settings.timeout, settings.now)
-                .await
-                .map_err(|e| settings_error(e.to_string()))?;
+            let launched = launch(
+                "kash-http",
+                &settings.shop,
+                settings.timeout,
+                settings.now,
+                Audience::Many,
+            )
+            .await
+            .map_err(|e| settings_error(e.to_string()))?;
             authorization = Some("Bearer <one of KASH_HTTP_TOKENS>".to_owned());
             // The shop's client from the server's pool: its calls are counted and gated.
             let client = match &settings.shop {
@@ -232,10 +238,15 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
         (AuthMode::Oauth, choice) => {
             let base = match choice {
                 ShopChoice::Sandbox { .. } => {
-                    let launched =
-                        launch("kash-http", &settings.shop, settings.timeout, settings.now)
-                            .await
-                            .map_err(|e| service_error(e.to_string()))?;
+                    let launched = launch(
+                        "kash-http",
+                        &settings.shop,
+                        settings.timeout,
+                        settings.now,
+                        Audience::Many,
+                    )
+                    .await
+                    .map_err(|e| service_error(e.to_string()))?;
                     let sb = launched
                         .sandbox
                         .ok_or_else(|| service_error("the demo shop did not start"))?;
@@ -267,9 +278,15 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
             })))
         }
         (_, ShopChoice::Sandbox { .. }) => {
-            let launched = launch("kash-http", &settings.shop, settings.timeout, settings.now)
-                .await
-                .map_err(|e| service_error(e.to_string()))?;
+            let launched = launch(
+                "kash-http",
+                &settings.shop,
+                settings.timeout,
+                settings.now,
+                Audience::Many,
+            )
+            .await
+            .map_err(|e| service_error(e.to_string()))?;
             let sb = launched
                 .sandbox
                 .ok_or_else(|| service_error("the demo shop did not start"))?;

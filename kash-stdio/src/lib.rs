@@ -11,7 +11,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use clap::Parser;
-use kash_mcp_core::front::{CommonArgs, LineTransport, Settings, launch};
+use kash_mcp_core::front::{Audience, CommonArgs, LineTransport, Settings, launch};
 use kash_mcp_core::{KashMcp, MemoryStore, StaticShop};
 use rmcp::ServiceExt;
 use rmcp::service::ServerInitializeError;
@@ -39,7 +39,14 @@ Press Ctrl-D to quit.";
 /// Serves one session on stdin/stdout; returns the exit code. Ends at end of input (exit 0),
 /// including before `initialize` (Ctrl-D at the terminal note).
 pub async fn run(settings: Settings) -> u8 {
-    let launched = match launch("kash-stdio", &settings.shop, settings.timeout, settings.now).await
+    let launched = match launch(
+        "kash-stdio",
+        &settings.shop,
+        settings.timeout,
+        settings.now,
+        Audience::One,
+    )
+    .await
     {
         Ok(l) => l,
         Err(e) => {

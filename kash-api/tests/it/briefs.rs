@@ -201,3 +201,76 @@ async fn empty_and_malformed_arrays() {
         "{err:?}"
     );
 }
+
+/// With [`kash_api::PoolBuilder::reuse_answer_buffer`], each answer is read whole and stays
+/// whole: a list read while another is alive, and one read into the buffer of a dropped list,
+/// decode exactly as lists read by a client without the setting.
+#[tokio::test]
+async fn lists_read_into_a_reused_buffer_stay_whole() {
+    let array: Value = serde_json::from_str(fixture!("orders.json")).unwrap();
+    let items = array.as_array().unwrap();
+    // Two different answers, each well over the 64 KiB from which the buffer is reused.
+    let answer = |copies: usize, first_id: u64| {
+        let mut all = Vec::new();
+        for c in 0..copies {
+            for (i, item) in items.iter().enumerate() {
+                let mut o = item.clone();
+                o["orderID"] = json!((first_id + (c * items.len() + i) as u64).to_string());
+                all.push(o);
+            }
+        }
+        Value::Array(all).to_string()
+    };
+    let (a, b) = (answer(60, 1_000_000), answer(45, 2_000_000));
+    assert!(a.len() > 64 * 1024 && b.len() > 64 * 1024 && a.len() != b.len());
+    let server = MockServer::start().await;
+    for (day, body) in [("2026-11-01", &a), ("2026-11-02", &b)] {
+        on("GET", "getOrders.php")
+            .and(wiremock::matchers::query_param_contains(
+                "from_date_ISO8601",
+                day,
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_string(body.clone()))
+            .mount(&server)
+            .await;
+    }
+    let on_day = |day: &str| {
+        let ts = |s: String| s.parse::<Timestamp>().unwrap();
+        ListOrders::validated(
+            ts(format!("{day}T00:00:00Z")),
+            ts(format!("{day}T23:00:00Z")),
+        )
+    };
+    let plain = KashClient::builder("1042", "test-key")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let reusing = KashClient::builder("1042", "test-key")
+        .base_url(server.uri())
+        .reuse_answer_buffer(true)
+        .build()
+        .unwrap();
+    let whole = |day: &'static str| {
+        let plain = plain.clone();
+        let request = on_day(day);
+        async move { plain.send(&request).await.unwrap() }
+    };
+    let (orders_a, orders_b) = (whole("2026-11-01").await, whole("2026-11-02").await);
+    let briefs = |day: &'static str| {
+        let reusing = reusing.clone();
+        let request = on_day(day).briefs();
+        async move { reusing.send(&request).await.unwrap() }
+    };
+    let first = briefs("2026-11-01").await;
+    let second = briefs("2026-11-02").await;
+    assert_agree(&orders_a, &first);
+    assert_agree(&orders_b, &second);
+    drop(first);
+    let third = briefs("2026-11-02").await;
+    let fourth = briefs("2026-11-01").await;
+    assert_agree(&orders_b, &second);
+    assert_agree(&orders_b, &third);
+    assert_agree(&orders_a, &fourth);
+    drop((second, third, fourth));
+    assert_agree(&orders_a, &briefs("2026-11-01").await);
+}

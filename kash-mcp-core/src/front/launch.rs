@@ -57,6 +57,16 @@ pub enum LaunchError {
     Sandbox(std::io::Error),
 }
 
+/// Whom the process serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// One user (kash-stdio): a large answer is read into the pages of the previous one
+    /// ([`kash_api::PoolBuilder::reuse_answer_buffer`]).
+    One,
+    /// Many at once (kash-http): each answer gets a buffer of its own.
+    Many,
+}
+
 /// Starts the demo shop or builds the real shop's client. Says on stderr what it ignores or
 /// allows that the user should know about (`program` names the binary).
 ///
@@ -67,6 +77,7 @@ pub async fn launch(
     choice: &ShopChoice,
     timeout: Duration,
     now: Option<jiff::Timestamp>,
+    audience: Audience,
 ) -> Result<Launched, LaunchError> {
     match choice {
         ShopChoice::Sandbox { ignored } => {
@@ -86,6 +97,7 @@ pub async fn launch(
             let client = KashClient::builder(&c.shop_id, &c.api_key)
                 .base_url(sandbox.base_url())
                 .timeout(timeout)
+                .reuse_answer_buffer(audience == Audience::One)
                 .build()
                 .map_err(|e| LaunchError::Config(e.to_string()))?;
             tracing::info!(base_url = sandbox.base_url(), shop_id = %c.shop_id, "serving the demo shop");
@@ -102,6 +114,7 @@ pub async fn launch(
         } => {
             let mut b = KashClient::builder(shop_id, api_key)
                 .timeout(timeout)
+                .reuse_answer_buffer(audience == Audience::One)
                 .allow_insecure_http(*allow_insecure_http);
             if let Some(base) = api_base {
                 b = b.base_url(base);

@@ -10,7 +10,7 @@ mod settings;
 mod stdio;
 
 pub use kash_sandbox::ShutdownSignal;
-pub use launch::{LaunchError, Launched, launch, settings_hint};
+pub use launch::{Audience, LaunchError, Launched, launch, settings_hint};
 pub use logging::{LogFormat, PAYLOADS_VAR, init_tracing};
 pub use settings::{CommonArgs, EnvFile, Settings, SettingsError, ShopChoice, parse_bool};
 pub use stdio::LineTransport;
