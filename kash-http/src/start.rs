@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use kash_mcp_core::config::Key;
-use kash_mcp_core::front::{Audience, ShopChoice, launch};
+use kash_mcp_core::front::{Audience, LaunchError, Launched, Settings, ShopChoice, launch};
 use kash_mcp_core::{KashMcp, MemoryStore, Shop, Store};
 use kash_sandbox::Sandbox;
 use sha2::Sha256;
@@ -34,6 +34,18 @@ pub struct StartError {
     pub code: u8,
     /// What to fix.
     pub message: String,
+}
+
+/// The demo shop or the operator's shop, for a server of many users.
+async fn launch_shop(settings: &Settings) -> Result<Launched, LaunchError> {
+    launch(
+        "kash-http",
+        &settings.shop,
+        settings.timeout,
+        settings.now,
+        Audience::Many,
+    )
+    .await
 }
 
 fn settings_error(message: impl Into<String>) -> StartError {
@@ -202,15 +214,9 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
                     ));
                 }
             };
-            let launched = launch(
-                "kash-http",
-                &settings.shop,
-                settings.timeout,
-                settings.now,
-                Audience::Many,
-            )
-            .await
-            .map_err(|e| settings_error(e.to_string()))?;
+            let launched = launch_shop(&settings)
+                .await
+                .map_err(|e| settings_error(e.to_string()))?;
             authorization = Some("Bearer <one of KASH_HTTP_TOKENS>".to_owned());
             // The shop's client from the server's pool: its calls are counted and gated.
             let client = match &settings.shop {
@@ -238,15 +244,9 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
         (AuthMode::Oauth, choice) => {
             let base = match choice {
                 ShopChoice::Sandbox { .. } => {
-                    let launched = launch(
-                        "kash-http",
-                        &settings.shop,
-                        settings.timeout,
-                        settings.now,
-                        Audience::Many,
-                    )
-                    .await
-                    .map_err(|e| service_error(e.to_string()))?;
+                    let launched = launch_shop(&settings)
+                        .await
+                        .map_err(|e| service_error(e.to_string()))?;
                     let sb = launched
                         .sandbox
                         .ok_or_else(|| service_error("the demo shop did not start"))?;
@@ -278,15 +278,9 @@ pub async fn start(args: Args) -> Result<Started, StartError> {
             })))
         }
         (_, ShopChoice::Sandbox { .. }) => {
-            let launched = launch(
-                "kash-http",
-                &settings.shop,
-                settings.timeout,
-                settings.now,
-                Audience::Many,
-            )
-            .await
-            .map_err(|e| service_error(e.to_string()))?;
+            let launched = launch_shop(&settings)
+                .await
+                .map_err(|e| service_error(e.to_string()))?;
             let sb = launched
                 .sandbox
                 .ok_or_else(|| service_error("the demo shop did not start"))?;
