@@ -420,7 +420,6 @@ async fn start_to_listening(sb: &Sandbox) {
 /// freed pages back at once here (the allocator's options as kash-stdio's), so that the RSS
 /// counts what the sessions hold, not the pages a server keeps for reuse.
 async fn idle_sessions(sb: &Sandbox, token: &str) {
-    // Memory per idle session, and after 10,000 opened and expired.
     let (mut server, _) = spawn(
         sb,
         &[
