@@ -75,6 +75,7 @@ pub mod ids;
 pub mod lists;
 pub mod money;
 mod request;
+mod skim;
 pub mod time;
 mod wire;
 pub mod writes;

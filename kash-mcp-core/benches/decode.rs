@@ -4,7 +4,7 @@
 //!
 //!     cargo bench -p kash-mcp-core --bench decode
 //!
-//! `KASH_BENCH_ONLY=orders` times the typed decoding alone (for a profiler).
+//! `KASH_BENCH_ONLY=orders` (or `briefs`) times that decoding alone (for a profiler).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 #![allow(clippy::cast_precision_loss, missing_docs)]
 
@@ -31,6 +31,26 @@ fn time<T>(runs: usize, f: impl Fn() -> T) -> Duration {
             })
             .collect(),
     )
+}
+
+/// Briefs with their spans, each item read by `serde_json` (skipping with `IgnoredAny`): what
+/// the SDK did before its own skimmer.
+fn briefs_by_serde_json(body: &[u8]) -> Vec<(kash_api::orders::OrderBrief, usize)> {
+    let text = std::str::from_utf8(body).unwrap();
+    let mut items = Vec::new();
+    let mut pos = 1;
+    loop {
+        let mut stream = serde_json::Deserializer::from_str(&text[pos..]).into_iter();
+        items.push((stream.next().unwrap().unwrap(), pos));
+        pos += stream.byte_offset();
+        pos += text[pos..]
+            .find(|c: char| !c.is_ascii_whitespace())
+            .unwrap();
+        if text.as_bytes()[pos] == b']' {
+            return items;
+        }
+        pos += 1;
+    }
 }
 
 #[tokio::main]
@@ -65,7 +85,15 @@ async fn main() {
             mb / d.as_secs_f64()
         );
     };
-    let only_orders = std::env::var("KASH_BENCH_ONLY").is_ok_and(|v| v == "orders");
+    let only = std::env::var("KASH_BENCH_ONLY").ok();
+    if only.as_deref() == Some("briefs") {
+        report(
+            "into order briefs (what data_list_orders reads)",
+            time(RUNS * 10, || OrderBriefs::from_json(body.clone()).unwrap()),
+        );
+        return;
+    }
+    let only_orders = only.as_deref() == Some("orders");
     if only_orders {
         report(
             "into Vec<Order> (the SDK)",
@@ -94,7 +122,17 @@ async fn main() {
         }),
     );
     report(
+        "into order briefs by serde_json alone",
+        time(RUNS, || briefs_by_serde_json(&body)),
+    );
+    report(
         "into order briefs (what data_list_orders reads)",
         time(RUNS, || OrderBriefs::from_json(body.clone()).unwrap()),
+    );
+    report(
+        "the same on two threads (kash-stdio)",
+        time(RUNS, || {
+            OrderBriefs::from_json_parallel(body.clone()).unwrap()
+        }),
     );
 }

@@ -274,3 +274,89 @@ async fn lists_read_into_a_reused_buffer_stay_whole() {
     drop((second, third, fourth));
     assert_agree(&orders_a, &briefs("2026-11-01").await);
 }
+
+/// The orders of the fixture, `copies` times over with ids from `first_id`, as a JSON array;
+/// `extra(i)` adds a field to order `i`.
+fn many_orders(
+    copies: usize,
+    first_id: u64,
+    extra: impl Fn(usize) -> Option<(&'static str, Value)>,
+) -> String {
+    let array: Value = serde_json::from_str(fixture!("orders.json")).unwrap();
+    let items = array.as_array().unwrap();
+    let mut all = Vec::new();
+    for _ in 0..copies {
+        for item in items {
+            let i = all.len();
+            let mut o = item.clone();
+            o["orderID"] = json!((first_id + i as u64).to_string());
+            if let Some((key, value)) = extra(i) {
+                o[key] = value;
+            }
+            all.push(o);
+        }
+    }
+    Value::Array(all).to_string()
+}
+
+/// What [`OrderBriefs::from_json_parallel`] reads is what [`OrderBriefs::from_json`] reads,
+/// wherever the middle of the answer falls: between two orders, inside a string that looks
+/// like the start of an order (`},{` in a note, so the second thread starts on a wrong
+/// guess), inside a list of records nested in an order (where the wrong guess reads as orders
+/// up to that list's end), the same in the last order; and an order that does not decode after the middle is
+/// refused the same way.
+#[tokio::test]
+async fn lists_read_on_two_threads_are_the_lists_read_on_one() {
+    let fake_starts = "},{\"orderID\":\"9\"},{".repeat(40_000);
+    let note = || ("note", json!(fake_starts));
+    let nested: Vec<Value> = (0..60_000)
+        .map(|k| json!({"orderID": k.to_string()}))
+        .collect();
+    let plain = many_orders(1_200, 1, |_| None);
+    let bodies = [
+        plain.clone(),
+        many_orders(700, 1, |i| (i == 1_000).then(note)),
+        many_orders(700, 1, |i| (i == 1_000).then(|| ("related", json!(nested)))),
+        many_orders(300, 1, |i| (i == 899).then(|| ("related", json!(nested)))),
+    ];
+    for (n, body) in bodies.iter().enumerate() {
+        assert!(body.len() > 1 << 20, "body {n} is {} bytes", body.len());
+        let one = OrderBriefs::from_json(body.clone()).unwrap();
+        let two = OrderBriefs::from_json_parallel(body.clone()).unwrap();
+        assert_eq!(one.len(), two.len(), "body {n}");
+        assert!(one.briefs().eq(two.briefs()), "body {n}");
+        for i in 0..one.len() {
+            assert_eq!(
+                one.order(i).unwrap(),
+                two.order(i).unwrap(),
+                "body {n}, order {i}"
+            );
+        }
+    }
+    // The middle of the second and third answers really is inside the note and the list.
+    let inside = |body: &str, part: &str| {
+        let (at, half) = (body.find(part).unwrap(), body.len() / 2);
+        at < half && half < at + part.len()
+    };
+    assert!(inside(
+        &bodies[1],
+        &serde_json::to_string(&fake_starts).unwrap()
+    ));
+    assert!(inside(&bodies[2], &serde_json::to_string(&nested).unwrap()));
+
+    // An order after the middle that does not decode: refused by both, and the client names it.
+    let broken = plain.replacen("\"orderID\":\"3000\"", "\"orderID\":\"three thousand\"", 1);
+    assert_ne!(broken, plain);
+    assert!(OrderBriefs::from_json(broken.clone()).is_err());
+    assert!(OrderBriefs::from_json_parallel(broken.clone()).is_err());
+    let (_server, client) = answering(broken).await;
+    let client = KashClient::builder("1042", "test-key")
+        .base_url(client.base_url())
+        .parallel_decoding(true)
+        .build()
+        .unwrap();
+    match client.send(&request().briefs()).await.unwrap_err() {
+        KashError::Decode { path, .. } => assert!(path.starts_with("[2999]"), "{path}"),
+        other => panic!("{other:?}"),
+    }
+}
