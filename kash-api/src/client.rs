@@ -87,8 +87,6 @@ struct PoolInner {
     gates: std::sync::Mutex<std::collections::HashMap<String, std::sync::Weak<Semaphore>>>,
     /// The buffer of the last large answer, for the next one ([`PoolBuilder::reuse_answer_buffer`]).
     spare: Option<Arc<SpareBuffer>>,
-    /// [`PoolBuilder::parallel_decoding`].
-    parallel_decoding: bool,
 }
 
 impl PoolInner {
@@ -124,7 +122,6 @@ pub struct PoolBuilder {
     per_shop: Option<usize>,
     observer: Option<Arc<dyn CallObserver>>,
     reuse_answer_buffer: bool,
-    parallel_decoding: bool,
 }
 
 /// Told of every attempt to reach the POS: which script, whether it got an answer, how long
@@ -145,7 +142,6 @@ impl Default for PoolBuilder {
             per_shop: None,
             observer: None,
             reuse_answer_buffer: false,
-            parallel_decoding: false,
         }
     }
 }
@@ -206,15 +202,6 @@ impl PoolBuilder {
         self
     }
 
-    /// Decodes each large list of orders (1 MiB or more) on two threads at once, halving the
-    /// time a month of a busy shop takes to read: for a process serving one user, whose other
-    /// core is idle while it decodes. A server for many shops leaves this off (the default):
-    /// its cores are busy with other callers, and the split costs a thread per answer.
-    pub fn parallel_decoding(mut self, parallel: bool) -> Self {
-        self.parallel_decoding = parallel;
-        self
-    }
-
     /// Builds the pool.
     ///
     /// # Errors
@@ -237,7 +224,6 @@ impl PoolBuilder {
                 spare: self
                     .reuse_answer_buffer
                     .then(|| Arc::new(SpareBuffer::default())),
-                parallel_decoding: self.parallel_decoding,
             }),
         })
     }
@@ -577,7 +563,6 @@ impl KashClient {
             content_type,
             body,
             scrub: scrubber,
-            parallel: self.inner.pool.inner.parallel_decoding,
         })
     }
 
@@ -790,13 +775,6 @@ impl KashClientBuilder {
     /// [`PoolBuilder::reuse_answer_buffer`]; default off).
     pub fn reuse_answer_buffer(mut self, reuse: bool) -> Self {
         self.pool = self.pool.reuse_answer_buffer(reuse);
-        self
-    }
-
-    /// Decodes large lists on two threads (see [`PoolBuilder::parallel_decoding`]; default
-    /// off).
-    pub fn parallel_decoding(mut self, parallel: bool) -> Self {
-        self.pool = self.pool.parallel_decoding(parallel);
         self
     }
 

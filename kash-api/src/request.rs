@@ -107,8 +107,6 @@ pub struct RawResponse {
     pub(crate) content_type: Option<String>,
     pub(crate) body: Bytes,
     pub(crate) scrub: Scrubber,
-    /// Whether a large list may be decoded on two threads ([`crate::PoolBuilder::parallel_decoding`]).
-    pub(crate) parallel: bool,
 }
 
 /// Removes secrets from upstream text before it is stored in an error.

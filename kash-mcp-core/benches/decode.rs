@@ -129,10 +129,4 @@ async fn main() {
         "into order briefs (what data_list_orders reads)",
         time(RUNS, || OrderBriefs::from_json(body.clone()).unwrap()),
     );
-    report(
-        "the same on two threads (kash-stdio)",
-        time(RUNS, || {
-            OrderBriefs::from_json_parallel(body.clone()).unwrap()
-        }),
-    );
 }

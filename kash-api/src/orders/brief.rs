@@ -316,21 +316,8 @@ impl OrderBriefs {
     /// # Errors
     /// [`KashError::Decode`] if it is no JSON array of orders.
     pub fn from_json(body: impl Into<Bytes>) -> Result<Self> {
-        Self::from_text(body.into(), false)
-    }
-
-    /// The same, a large answer read on two threads at once
-    /// ([`crate::PoolBuilder::parallel_decoding`]).
-    ///
-    /// # Errors
-    /// [`KashError::Decode`] if it is no JSON array of orders.
-    pub fn from_json_parallel(body: impl Into<Bytes>) -> Result<Self> {
-        Self::from_text(body.into(), true)
-    }
-
-    fn from_text(body: Bytes, parallel: bool) -> Result<Self> {
         let scrub = Scrubber(std::sync::Arc::new(str::to_owned));
-        Self::from_array(body, scrub, parallel).ok_or_else(|| KashError::Decode {
+        Self::from_array(body.into(), scrub).ok_or_else(|| KashError::Decode {
             endpoint: LIST_SCRIPT,
             path: ".".to_owned(),
             reason: "expected a JSON array of orders".to_owned(),
@@ -341,12 +328,7 @@ impl OrderBriefs {
     /// A plain JSON array, read in one pass: each item's brief decoded where it stands, its
     /// span taken from where the reading stopped. `None` for any other shape, or an item that
     /// does not decode (the general path then names it).
-    ///
-    /// With `parallel`, an answer of [`PARALLEL_FROM`] bytes or more is read in two halves at
-    /// once: the second from a guessed item start near the middle, on a thread of its own. Its
-    /// items are kept only if the reading of the first half ends exactly at that guess, so the
-    /// result is always the one-pass result; a wrong guess costs the wasted half.
-    fn from_array(body: Bytes, scrub: Scrubber, parallel: bool) -> Option<Self> {
+    fn from_array(body: Bytes, scrub: Scrubber) -> Option<Self> {
         let text = decode::json_start(&body);
         let base = body.len() - text.len();
         // Checked as UTF-8 once, so that no string need be checked again.
@@ -358,17 +340,18 @@ impl OrderBriefs {
         json.blank();
         let mut items = Vec::new();
         if !json.eat(b']') {
-            let guess = if parallel && text.len() >= PARALLEL_FROM {
-                item_start_after(text, json.pos(), text.len() / 2)
-            } else {
-                None
-            };
-            let closed = match guess {
-                Some(guess) => read_halves(text, &mut json, guess, base, &mut items)?,
-                None => read_items(&mut json, usize::MAX, base, &mut items)?,
-            };
-            if !closed {
-                return None;
+            loop {
+                let start = json.pos();
+                let brief: OrderBrief = skim::record(&mut json).ok()?;
+                items.push((brief, base + start..base + json.pos()));
+                json.blank();
+                if json.eat(b']') {
+                    break;
+                }
+                if !json.eat(b',') {
+                    return None;
+                }
+                json.blank();
             }
         }
         // Nothing but blanks after the array.
@@ -405,118 +388,6 @@ impl OrderBriefs {
 
 const LIST_SCRIPT: &str = "getOrders.php";
 
-/// Answers at least this large are read on two threads when asked.
-const PARALLEL_FROM: usize = 1 << 20;
-
-/// A brief and the span of its order's text in the answer.
-type Item = (OrderBrief, Range<usize>);
-
-/// Reads the items of an array from an item's start (`json` there) until its closing bracket
-/// (`Some(true)`, `json` after it), or until the next item would start at `stop` or later
-/// (`Some(false)`, `json` at that item's start). `None` for an item that does not decode or
-/// a broken array. Spans are offset by `base`.
-fn read_items(
-    json: &mut skim::Text<'_>,
-    stop: usize,
-    base: usize,
-    items: &mut Vec<Item>,
-) -> Option<bool> {
-    loop {
-        if json.pos() >= stop {
-            return Some(false);
-        }
-        let start = json.pos();
-        let brief: OrderBrief = skim::record(json).ok()?;
-        items.push((brief, base + start..base + json.pos()));
-        json.blank();
-        if json.eat(b']') {
-            return Some(true);
-        }
-        if !json.eat(b',') {
-            return None;
-        }
-        json.blank();
-    }
-}
-
-/// [`read_items`] to the end, the part from `guess` on read by a second thread, used only if
-/// the first part ends exactly at `guess`; what [`read_items`] alone would give.
-fn read_halves<'t>(
-    text: &'t str,
-    json: &mut skim::Text<'t>,
-    guess: usize,
-    base: usize,
-    items: &mut Vec<Item>,
-) -> Option<bool> {
-    std::thread::scope(|scope| {
-        let second = std::thread::Builder::new().spawn_scoped(scope, || {
-            let mut json = skim::Text::new(text, guess);
-            let mut items = Vec::new();
-            let closed = read_items(&mut json, usize::MAX, base, &mut items)?;
-            Some((closed, items, json.pos()))
-        });
-        if read_items(json, guess, base, items)? {
-            // The array ended before the guess (which was inside the last item).
-            return Some(true);
-        }
-        let second = second
-            .ok()
-            .filter(|_| json.pos() == guess)
-            .and_then(|h| h.join().ok().flatten());
-        match second {
-            Some((closed, rest, end)) => {
-                items.extend(rest);
-                *json = skim::Text::new(text, end);
-                Some(closed)
-            }
-            // The guess was inside an item, the second thread could not start, or its part
-            // does not decode: the rest is read here (to the same answer, or the same refusal).
-            None => read_items(json, usize::MAX, base, items),
-        }
-    })
-}
-
-/// The first place at or after `from` that looks like the start of an item of this array: a
-/// `{` after `}` and `,`, opening with the same key as the array's first item (at `first`).
-/// The POS writes every order's fields in one order, and the records nested in an order
-/// (lines, payments, VAT) open with other keys. Looked for within 256 KiB; only a guess (it
-/// may be inside a string or a nested list).
-fn item_start_after(text: &str, first: usize, from: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let blank = |b: &u8| b.is_ascii_whitespace();
-    // The last byte before `at` that is not blank, and where it is.
-    let before = |at: usize| {
-        let at = bytes.get(..at)?.iter().rposition(|b| !blank(b))?;
-        Some((*bytes.get(at)?, at))
-    };
-    let key = first_key(text, first)?;
-    let from = (from..text.len()).find(|&i| text.is_char_boundary(i))?;
-    text.get(from..)?
-        .match_indices(key)
-        .take_while(|(at, _)| *at < 256 << 10)
-        .find_map(|(at, _)| {
-            let (b'{', brace) = before(from + at)? else {
-                return None;
-            };
-            let (b',', comma) = before(brace)? else {
-                return None;
-            };
-            (before(comma)?.0 == b'}').then_some(brace)
-        })
-}
-
-/// The first key of the object at `item`, quotes included (`"orderID"`), if it has no
-/// escapes.
-fn first_key(text: &str, item: usize) -> Option<&str> {
-    let after = text.get(item + 1..)?;
-    let start = item + 1 + (after.len() - after.trim_start().len());
-    let inner = text.get(start..)?.strip_prefix('"')?;
-    let end = inner.find(['"', '\\'])?;
-    (inner.as_bytes().get(end) == Some(&b'"'))
-        .then(|| text.get(start..start + end + 2))
-        .flatten()
-}
-
 /// Request: the orders of a range as [`OrderBriefs`] (`getOrders.php`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListOrderBriefs(pub(super) ListOrders);
@@ -535,35 +406,9 @@ impl Endpoint for ListOrderBriefs {
     }
 
     fn decode(&self, response: RawResponse) -> Result<Self::Output> {
-        let parallel = response.parallel;
-        match OrderBriefs::from_array(response.body.clone(), response.scrub.clone(), parallel) {
+        match OrderBriefs::from_array(response.body.clone(), response.scrub.clone()) {
             Some(briefs) => Ok(briefs),
             None => OrderBriefs::from_any(&response),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::item_start_after;
-
-    /// The second thread starts at an order, not at a line or a payment nested in one, nor at
-    /// anything inside a string.
-    #[test]
-    fn the_guess_is_the_next_order_not_a_record_nested_in_one() {
-        let order = |id: usize| {
-            format!(
-                r#"{{"orderID":"{id}","note":"}},{{\"orderID\":1}}","items":[{{"idPlu":"1"}}, {{"idPlu":"2"}}],"paiements":[{{"montant":"1"}},{{"montant":"2"}}]}}"#
-            )
-        };
-        let orders: Vec<String> = (0..100).map(order).collect();
-        let text = format!("[{}]", orders.join(" ,\n "));
-        // From 2: the first order is no guess (nothing before it).
-        for from in [2, text.len() / 3, text.len() / 2, text.len() - 300] {
-            let guess = item_start_after(&text, 1, from).unwrap();
-            let next = from + text[from..].find(r#"{"orderID""#).unwrap();
-            assert_eq!(guess, next, "from {from}");
-        }
-        assert_eq!(item_start_after(&text, 1, text.len() - 100), None);
     }
 }

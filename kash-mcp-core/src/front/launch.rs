@@ -61,8 +61,7 @@ pub enum LaunchError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     /// One user (kash-stdio): a large answer is read into the pages of the previous one
-    /// ([`kash_api::PoolBuilder::reuse_answer_buffer`]) and a large list decoded on two threads
-    /// ([`kash_api::PoolBuilder::parallel_decoding`]).
+    /// ([`kash_api::PoolBuilder::reuse_answer_buffer`]).
     One,
     /// Many at once (kash-http): each answer gets a buffer of its own.
     Many,
@@ -99,7 +98,6 @@ pub async fn launch(
                 .base_url(sandbox.base_url())
                 .timeout(timeout)
                 .reuse_answer_buffer(audience == Audience::One)
-                .parallel_decoding(audience == Audience::One)
                 .build()
                 .map_err(|e| LaunchError::Config(e.to_string()))?;
             tracing::info!(base_url = sandbox.base_url(), shop_id = %c.shop_id, "serving the demo shop");
@@ -117,7 +115,6 @@ pub async fn launch(
             let mut b = KashClient::builder(shop_id, api_key)
                 .timeout(timeout)
                 .reuse_answer_buffer(audience == Audience::One)
-                .parallel_decoding(audience == Audience::One)
                 .allow_insecure_http(*allow_insecure_http);
             if let Some(base) = api_base {
                 b = b.base_url(base);
