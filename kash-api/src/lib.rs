@@ -75,7 +75,6 @@ pub mod ids;
 pub mod lists;
 pub mod money;
 mod request;
-mod skim;
 pub mod time;
 mod wire;
 pub mod writes;

@@ -33,26 +33,6 @@ fn time<T>(runs: usize, f: impl Fn() -> T) -> Duration {
     )
 }
 
-/// Briefs with their spans, each item read by `serde_json` (skipping with `IgnoredAny`): what
-/// the SDK did before its own skimmer.
-fn briefs_by_serde_json(body: &[u8]) -> Vec<(kash_api::orders::OrderBrief, usize)> {
-    let text = std::str::from_utf8(body).unwrap();
-    let mut items = Vec::new();
-    let mut pos = 1;
-    loop {
-        let mut stream = serde_json::Deserializer::from_str(&text[pos..]).into_iter();
-        items.push((stream.next().unwrap().unwrap(), pos));
-        pos += stream.byte_offset();
-        pos += text[pos..]
-            .find(|c: char| !c.is_ascii_whitespace())
-            .unwrap();
-        if text.as_bytes()[pos] == b']' {
-            return items;
-        }
-        pos += 1;
-    }
-}
-
 #[tokio::main]
 async fn main() {
     let sandbox = Sandbox::start(SandboxConfig::at(NOW.parse().unwrap()))
@@ -120,10 +100,6 @@ async fn main() {
         time(RUNS, || {
             serde_json::from_slice::<Vec<Order>>(&body).unwrap()
         }),
-    );
-    report(
-        "into order briefs by serde_json alone",
-        time(RUNS, || briefs_by_serde_json(&body)),
     );
     report(
         "into order briefs (what data_list_orders reads)",

@@ -22,7 +22,6 @@ use crate::decode;
 use crate::error::{KashError, Result};
 use crate::ids::{CustomerId, OrderId};
 use crate::request::{Endpoint, EndpointSpec, Params, RawResponse, Scrubber, Sealed};
-use crate::skim;
 use crate::time::PosTime;
 use crate::wire::wire_record;
 
@@ -326,37 +325,47 @@ impl OrderBriefs {
     }
 
     /// A plain JSON array, read in one pass: each item's brief decoded where it stands, its
-    /// span taken from where the reading stopped. `None` for any other shape, or an item that
+    /// span taken from where the parser stopped. `None` for any other shape, or an item that
     /// does not decode (the general path then names it).
     fn from_array(body: Bytes, scrub: Scrubber) -> Option<Self> {
         let text = decode::json_start(&body);
         let base = body.len() - text.len();
-        // Checked as UTF-8 once, so that no string need be checked again.
+        // Checked as UTF-8 once, so that the parser need not check each string again.
         let text = std::str::from_utf8(text).ok()?;
-        let mut json = skim::Text::new(text, 0);
-        if !json.eat(b'[') {
+        let at = |pos: usize| text.as_bytes().get(pos).copied();
+        let skip_blank = |mut pos: usize| {
+            while at(pos).is_some_and(|b| b.is_ascii_whitespace()) {
+                pos += 1;
+            }
+            pos
+        };
+        if at(0) != Some(b'[') {
             return None;
         }
-        json.blank();
         let mut items = Vec::new();
-        if !json.eat(b']') {
+        let mut pos = skip_blank(1);
+        if at(pos) == Some(b']') {
+            pos += 1;
+        } else {
             loop {
-                let start = json.pos();
-                let brief: OrderBrief = skim::record(&mut json).ok()?;
-                items.push((brief, base + start..base + json.pos()));
-                json.blank();
-                if json.eat(b']') {
-                    break;
+                let rest = text.get(pos..)?;
+                let mut stream = serde_json::Deserializer::from_str(rest).into_iter();
+                let brief: OrderBrief = stream.next()?.ok()?;
+                let end = pos + stream.byte_offset();
+                items.push((brief, base + pos..base + end));
+                pos = skip_blank(end);
+                match at(pos) {
+                    Some(b',') => pos = skip_blank(pos + 1),
+                    Some(b']') => {
+                        pos += 1;
+                        break;
+                    }
+                    _ => return None,
                 }
-                if !json.eat(b',') {
-                    return None;
-                }
-                json.blank();
             }
         }
         // Nothing but blanks after the array.
-        json.blank();
-        (json.pos() == text.len()).then_some(Self { body, items, scrub })
+        (skip_blank(pos) == text.len()).then_some(Self { body, items, scrub })
     }
 
     /// Any list shape the SDK reads (an object keyed by id, `{"data": […]}`), each item
